@@ -1,0 +1,21 @@
+export { InputError, formatInputError, isInputError, type InputLocation } from './errors';
+export { SeededRng } from './rng';
+export { Registry, UnknownNameError } from './registry';
+export { log, setLogLevel, type LogLevel } from './log';
+export { createProgress, type Progress, type ProgressOptions } from './progress';
+export { writeFileAtomicSync } from './atomic-write';
+export { findSharedDir } from './shared-dir';
+export {
+  AUTO_ORDER,
+  BACKENDS,
+  BACKEND_PACKAGES,
+  chooseBackend,
+  nodeBackendProbe,
+  parseBackendName,
+  probeBackends,
+  type BackendChoice,
+  type BackendName,
+  type BackendProbe,
+  type BackendStatus,
+  type ConcreteBackend,
+} from './backend';
