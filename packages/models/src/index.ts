@@ -1,1 +1,1 @@
-export {};
+export { soaBlockParamCount, soaBlockParams, soaReduction, type SoaParamCount } from './soa-param-count';
