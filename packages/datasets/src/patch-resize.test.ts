@@ -1,0 +1,72 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { findSharedDir } from '@descbench/core';
+import { resizePatches } from './patch-resize';
+import { decodeBmp8 } from './bmp';
+
+/** The LCG the fixture script used (x = (1103515245 x + 12345) mod 2^31, byte = (x >> 16) & 255). */
+function lcgBytes(n: number, seed: number): Uint8Array {
+  const out = new Uint8Array(n);
+  let x = BigInt(seed);
+  for (let i = 0; i < n; i++) {
+    x = (x * 1103515245n + 12345n) % 2147483648n;
+    out[i] = Number((x >> 16n) & 255n);
+  }
+  return out;
+}
+const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
+
+// Expected values were produced once at authoring time by Pillow 9.4.0:
+//   np.stack([np.array(Image.fromarray(p, 'L').resize((to, to), Image.BILINEAR)) for p in src])
+// on 16 LCG noise patches (seed 7), and on the 256 patches of a real UBC tile.
+describe('resizePatches pil-antialias (bit-exact with Pillow)', () => {
+  it('64 -> 32 on noise patches', () => {
+    const src = lcgBytes(16 * 64 * 64, 7);
+    const out = resizePatches(src, 16, 64, 32, 'pil-antialias');
+    expect(Array.from(out.subarray(0, 6))).toEqual([103, 122, 100, 107, 122, 122]);
+    expect(sha(out)).toBe('1ad60af6f7b40e3ab1d3b3c9e173b96590aafd6a71421a367c960184ed6e87c8');
+  });
+  it('65 -> 32 on noise patches (HPatches size)', () => {
+    const src = lcgBytes(16 * 65 * 65, 7);
+    const out = resizePatches(src, 16, 65, 32, 'pil-antialias');
+    expect(Array.from(out.subarray(0, 6))).toEqual([110, 123, 98, 110, 114, 141]);
+    expect(sha(out)).toBe('b0667aa6847079c3ed0a4c0d6ec07e44128b0006a698a438221927432050a307');
+  });
+});
+
+describe('resizePatches box2x2 (OpenCV INTER_LINEAR at exactly 2x)', () => {
+  it('is the 2x2 mean rounded half up', () => {
+    const src = new Uint8Array(4 * 4);
+    // top-left block sums to 2 (mean 0.5 -> 1), top-right 5 (1.25 -> 1), bottom-left 6 (1.5 -> 2), bottom-right 1020 (255)
+    src.set([0, 1, 1, 1], 0);
+    src.set([1, 0, 1, 2], 4);
+    src.set([1, 2, 255, 255], 8);
+    src.set([1, 2, 255, 255], 12);
+    expect(Array.from(resizePatches(src, 1, 4, 2, 'box2x2'))).toEqual([1, 1, 2, 255]);
+  });
+  it('refuses a size that is not an exact half', () => {
+    expect(() => resizePatches(new Uint8Array(65 * 65), 1, 65, 32, 'box2x2')).toThrow(RangeError);
+  });
+  it('differs from pil-antialias on real-looking data', () => {
+    const src = lcgBytes(64 * 64, 3);
+    expect(sha(resizePatches(src, 1, 64, 32, 'box2x2'))).not.toBe(sha(resizePatches(src, 1, 64, 32, 'pil-antialias')));
+  });
+});
+
+const shared = findSharedDir();
+const d = shared ? describe : describe.skip;
+if (!shared) console.warn('skipping real-tile resize test: ../shared (DESCBENCH_SHARED) not found');
+d('pil-antialias on a real UBC tile', () => {
+  it('matches Pillow crop+resize of all 256 patches of notredame tile 0', () => {
+    const file = join(shared as string, 'data/phototour/notredame-sample/patches0000.bmp');
+    const px = decodeBmp8(readFileSync(file), file).pixels;
+    const cut = new Uint8Array(256 * 64 * 64);
+    for (let k = 0; k < 256; k++) {
+      const r = Math.floor(k / 16);
+      const c = k % 16;
+      for (let y = 0; y < 64; y++) cut.set(px.subarray((r * 64 + y) * 1024 + c * 64, (r * 64 + y) * 1024 + c * 64 + 64), (k * 64 + y) * 64);
+    }
+    expect(sha(resizePatches(cut, 256, 64, 32, 'pil-antialias'))).toBe('16411c7062b7599c64407d4401d85bd2da18c72831593c2489c47cc7ad156f52');
+  });
+});
