@@ -1,4 +1,4 @@
-import yargs from 'yargs';
+import yargs, { type CommandModule } from 'yargs';
 import { isInputError, setLogLevel } from '@descbench/core';
 import { COMMANDS } from './commands';
 
@@ -28,7 +28,7 @@ export async function runCli(argv: string[]): Promise<number> {
     .fail((msg, err) => {
       throw err ?? new UsageError(msg);
     });
-  for (const make of COMMANDS) program.command(make(setExit));
+  for (const make of COMMANDS) program.command(make(setExit) as CommandModule);
   try {
     await program.parseAsync();
     return exitCode;

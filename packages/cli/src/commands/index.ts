@@ -1,9 +1,26 @@
-import type { CommandModule } from 'yargs';
+import type { Argv } from 'yargs';
+import { auditCommand } from './audit';
+import { compareCommand } from './compare';
+import { listCommand } from './list';
+import { showCommand } from './show';
 
 /**
  * Each command module exports a factory taking `setExit` (to report exit code 1 for a failed
  * check) and returning a yargs command. Add new commands to this list, one line each.
  */
-export type CommandFactory = (setExit: (code: number) => void) => CommandModule<any, any>;
+export interface CommandSpec {
+  command: string;
+  describe: string;
+  builder: (y: Argv) => Argv<any>;
+  // Each handler declares its own parsed-argument type; yargs checks them at runtime.
+  handler: (args: any) => void | Promise<void>;
+}
 
-export const COMMANDS: CommandFactory[] = [];
+export type CommandFactory = (setExit: (code: number) => void) => CommandSpec;
+
+export const COMMANDS: CommandFactory[] = [
+  listCommand,
+  showCommand,
+  auditCommand,
+  compareCommand,
+];

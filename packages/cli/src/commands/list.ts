@@ -1,0 +1,28 @@
+import { listTables, loadCatalog, markdownTable } from '@descbench/runner';
+import type { CommandFactory } from './index';
+
+export const listCommand: CommandFactory = () => ({
+  command: 'list [filter]',
+  describe: 'List every reference table and figure of the papers',
+  builder: (y) =>
+    y
+      .positional('filter', { type: 'string', describe: 'Glob on table ids, e.g. "hynet/*"' })
+      .option('json', { type: 'boolean', default: false, describe: 'Print one JSON array on stdout' }),
+  handler: (a: { filter?: string; json: boolean }) => {
+    const rows = listTables(loadCatalog(), a.filter);
+    if (a.json) {
+      process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+      return;
+    }
+    const body = rows.map((r) => [
+      r.id,
+      r.number,
+      r.title,
+      r.metric ?? '',
+      r.datasets.join(' '),
+      String(r.seeds),
+      r.replay.here === 'smoke' ? `smoke here${r.replay.needs.length ? `; full: ${r.replay.needs.join(', ')}` : ''}` : `no: ${r.replay.needs.join(', ') || r.replay.why}`,
+    ]);
+    process.stdout.write(`${markdownTable(['id', 'document', 'title', 'metric', 'datasets', 'seeds', 'replay'], body)}\n`);
+  },
+});
