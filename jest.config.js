@@ -8,4 +8,5 @@ module.exports = {
   moduleNameMapper: { '^@descbench/([a-z-]+)$': '<rootDir>/packages/$1/src/index.ts' },
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   testTimeout: 120000,
+  reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.js'],
 };
