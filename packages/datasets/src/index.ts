@@ -21,3 +21,31 @@ export {
   type LoadUbcPatchesOptions,
 } from './ubc-phototour';
 export { PointPairSampler, type PairBatch } from './ubc-sampler';
+export { decodePngGray, readPngGray, encodePngGray, decodePnm, readPnm, toGray, rgbToGray, type RasterImage } from './image-io';
+export {
+  HPATCHES_PATCH_SIZE,
+  HPATCHES_NOISE_LEVELS,
+  HPATCHES_IMAGES,
+  stripToPatches,
+  readPatchStrip,
+  loadHPatchesSequence,
+  listHPatchesSequences,
+  readHPatchesSplits,
+  readHPatchesPatchList,
+  checkPatchList,
+  sequenceKind,
+  type HPatchesNoise,
+  type HPatchesSequence,
+  type HPatchesSplit,
+  type HPatchesPatchList,
+} from './hpatches';
+export {
+  readHomography,
+  loadHPatchesImageSequence,
+  applyHomography,
+  invert3,
+  mul3,
+  det3,
+  type Homography,
+  type HPatchesImageSequence,
+} from './hpatches-sequences';
