@@ -1,0 +1,83 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { demoCsv, demoSpec, writeBenchmarks } from '../../runner/src/__fixtures__/write-table';
+import { runCli } from './program';
+
+/** Run the CLI in-process with stdout/stderr captured. */
+async function bench(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const o = jest.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
+  const e = jest.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
+  try {
+    const code = await runCli(argv);
+    return { code, out, err };
+  } finally {
+    o.mockRestore();
+    e.mockRestore();
+  }
+}
+
+describe('bench CLI on a generated benchmarks/ folder', () => {
+  const root = writeBenchmarks([{ id: 'demo/table1', spec: demoSpec, csv: demoCsv }]);
+  beforeAll(() => {
+    process.env.DESCBENCH_BENCHMARKS = root;
+  });
+  afterAll(() => {
+    delete process.env.DESCBENCH_BENCHMARKS;
+  });
+
+  test('list --json prints one JSON array on stdout and nothing else', async () => {
+    const r = await bench('list', '--json');
+    expect(r.code).toBe(0);
+    const rows = JSON.parse(r.out);
+    expect(rows).toEqual([expect.objectContaining({ id: 'demo/table1', document: 'demo.txt', metric: 'fpr95', seeds: 3, datasets: [] })]);
+  });
+
+  test('show prints the table; --format csv is the reference CSV', async () => {
+    expect((await bench('show', 'demo/table1')).out).toContain('1.00 ± 0.10');
+    expect((await bench('show', 'demo/table1', '--format', 'csv')).out).toBe(demoCsv);
+  });
+
+  test('audit --json: an empty array for a consistent table; --strict exits 1 on findings', async () => {
+    const r = await bench('audit', '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toEqual([]);
+    const inconsistent = writeBenchmarks([{ id: 'demo/table1', spec: demoSpec, csv: demoCsv.replace(',1.50', ',1.60') }]);
+    process.env.DESCBENCH_BENCHMARKS = inconsistent;
+    try {
+      const f = await bench('audit', '--strict');
+      expect(f.code).toBe(1);
+      expect(f.out).toContain('stated mean 1.60, but the mean of the 2 printed cells is 1.5');
+      expect(f.out).toContain('1 finding(s) from 2 check(s) over 1 table(s)');
+      expect((await bench('audit')).code).toBe(0);
+    } finally {
+      process.env.DESCBENCH_BENCHMARKS = root;
+    }
+  });
+
+  test('compare: 0 for the reference itself, 1 for a copy with one cell made worse, 2 for bad input', async () => {
+    const same = join(root, 'same.csv');
+    writeFileSync(same, demoCsv);
+    expect((await bench('compare', same, '--reference', 'demo/table1')).code).toBe(0);
+    const worse = join(root, 'worse.csv');
+    writeFileSync(worse, demoCsv.replace('y,Y,200,3.00', 'y,Y,200,3.50'));
+    const w = await bench('compare', worse, '--reference', 'demo/table1', '--json');
+    expect(w.code).toBe(1);
+    expect(JSON.parse(w.out).summary.worse).toBe(1);
+    const bad = join(root, 'bad.csv');
+    writeFileSync(bad, 'row,a_fpr95_pct\nx,1.0x\n');
+    const b = await bench('compare', bad, '--reference', 'demo/table1');
+    expect(b.code).toBe(2);
+    expect(b.err).toBe(`bench: ${bad}:2, row "x", column "a_fpr95_pct": expected a number or an empty cell, got "1.0x"\n`);
+    expect((await bench('compare', join(root, 'missing.csv'), '--reference', 'demo/table1')).code).toBe(2);
+    const unknown = await bench('show', 'demo/nope');
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toContain('unknown table "demo/nope"');
+  });
+
+  test('unknown commands and options are usage errors (exit 2)', async () => {
+    expect((await bench('frobnicate')).code).toBe(2);
+    expect((await bench('list', '--nope')).code).toBe(2);
+  });
+});
