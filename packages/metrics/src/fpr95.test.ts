@@ -1,0 +1,112 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { findSharedDir, InputError } from '@descbench/core';
+import { fpr95, kthSmallest } from './index';
+
+const shared = findSharedDir();
+const d = shared ? describe : describe.skip;
+if (!shared) console.warn('fpr95 golden tests skipped: the shared folder (../shared) is absent');
+
+interface Case {
+  name: string;
+  labels: number[];
+  distances: number[];
+  hardnet_fpr95_ties_pos_first: number;
+  hardnet_fpr95_ties_neg_first: number;
+  hynet_fpr95: number | null;
+}
+
+const close = (a: number, b: number): void => {
+  expect(Math.abs(a - b)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(b)));
+};
+
+d('fpr95 against golden/fpr95.json', () => {
+  const cases = (JSON.parse(readFileSync(join(shared as string, 'golden', 'fpr95.json'), 'utf8')) as { cases: Case[] }).cases;
+  it('has the expected cases', () => {
+    expect(cases.map((c) => c.name)).toEqual(expect.arrayContaining(['ties_at_threshold', '10pos_hynet_out_of_range']));
+  });
+  for (const c of cases) {
+    it(`${c.name}: hardnet, negatives-first (default)`, () => {
+      const r = fpr95(c.distances, c.labels);
+      expect(r.ties).toBe('negatives-first');
+      close(r.fpr, c.hardnet_fpr95_ties_neg_first);
+    });
+    it(`${c.name}: hardnet, positives-first`, () => {
+      close(fpr95(c.distances, c.labels, { convention: 'hardnet', ties: 'positives-first' }).fpr, c.hardnet_fpr95_ties_pos_first);
+    });
+    it(`${c.name}: hynet`, () => {
+      if (c.hynet_fpr95 === null) {
+        expect(() => fpr95(c.distances, c.labels, { convention: 'hynet' })).toThrow(InputError);
+        expect(() => fpr95(c.distances, c.labels, { convention: 'hynet' })).toThrow(/at least 20 positives/);
+      } else {
+        close(fpr95(c.distances, c.labels, { convention: 'hynet' }).fpr, c.hynet_fpr95);
+      }
+    });
+    it(`${c.name}: input order does not matter`, () => {
+      const idx = c.labels.map((_, i) => i).reverse();
+      const r1 = fpr95(idx.map((i) => c.distances[i] as number), idx.map((i) => c.labels[i] as number));
+      close(r1.fpr, c.hardnet_fpr95_ties_neg_first);
+    });
+  }
+});
+
+describe('fpr95 input checks and invariants', () => {
+  it('refuses NaN and infinite distances, naming the entry', () => {
+    expect(() => fpr95([0.1, NaN, 0.3], [1, 0, 0])).toThrow(/distance 1 is NaN/);
+    expect(() => fpr95([0.1, 0.2, Infinity], [1, 0, 0])).toThrow(InputError);
+  });
+  it('refuses no positives / no negatives / length mismatch', () => {
+    expect(() => fpr95([0.1, 0.2], [0, 0])).toThrow(/positive/);
+    expect(() => fpr95([0.1, 0.2], [1, 1])).toThrow(/negative/);
+    expect(() => fpr95([0.1, 0.2], [1])).toThrow(/lengths differ/);
+  });
+  it('hynet accepts exactly 20 positives and refuses 19', () => {
+    const mk = (p: number): [number[], number[]] => {
+      const dist = [...Array.from({ length: p }, (_, i) => i / p), 0.5, 2];
+      return [dist, [...Array(p).fill(1), 0, 0]];
+    };
+    expect(() => fpr95(...mk(20), { convention: 'hynet' })).not.toThrow();
+    expect(() => fpr95(...mk(19), { convention: 'hynet' })).toThrow(InputError);
+  });
+  it('a constant descriptor scores 1 under negatives-first and 0 under positives-first', () => {
+    const dist = Array(40).fill(0.7);
+    const lab = [...Array(20).fill(1), ...Array(20).fill(0)];
+    expect(fpr95(dist, lab).fpr).toBe(1);
+    expect(fpr95(dist, lab, { ties: 'positives-first' }).fpr).toBe(0);
+  });
+  it('matches a sort-based implementation of the hardnet definition on random data', () => {
+    let s = 12345;
+    const rnd = (): number => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+    for (let trial = 0; trial < 30; trial++) {
+      const n = 50 + trial * 7;
+      const dist = Array.from({ length: n }, () => Math.round(rnd() * 20) / 20); // many ties
+      const lab = dist.map(() => (rnd() < 0.5 ? 1 : 0));
+      lab[0] = 1;
+      lab[1] = 0;
+      for (const ties of ['negatives-first', 'positives-first'] as const) {
+        const order = dist.map((_, i) => i).sort((a, b) => {
+          const dd = (dist[a] as number) - (dist[b] as number);
+          if (dd !== 0) return dd;
+          const la = lab[a] as number;
+          const lb = lab[b] as number;
+          return ties === 'negatives-first' ? la - lb : lb - la;
+        });
+        const P = lab.reduce((x, y) => x + y, 0);
+        let cum = 0;
+        let idx = 0;
+        for (; idx < n; idx++) {
+          cum += lab[order[idx] as number] as number;
+          if (cum >= 0.95 * P) break;
+        }
+        let fp = 0;
+        for (let i = 0; i < idx; i++) if (lab[order[i] as number] === 0) fp++;
+        expect(fpr95(dist, lab, { ties }).fpr).toBe(fp / (n - P));
+      }
+    }
+  });
+  it('kthSmallest agrees with sorting', () => {
+    const v = Array.from({ length: 301 }, (_, i) => Math.sin(i * 7.3) * 10);
+    const sorted = [...v].sort((a, b) => a - b);
+    for (const k of [0, 1, 17, 150, 299, 300]) expect(kthSmallest(v, k)).toBe(sorted[k]);
+  });
+});

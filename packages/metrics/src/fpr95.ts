@@ -1,0 +1,105 @@
+import { InputError } from '@descbench/core';
+import { selectInPlace } from './select';
+import { assertFinite, assertSameLength, type NumericArray } from './validate';
+
+/**
+ * The two FPR@95 conventions found in the reference code (PROTOCOLS.md, "FPR@95 (UBC)").
+ *
+ * - `hardnet` (DagnyT/hardnet `EvalMetrics.ErrorRateAt95Recall`): sort pairs by distance
+ *   ascending; the threshold index is the first index where the running count of positives
+ *   reaches `0.95 * P`; FPR = negatives ranked strictly before that index / all negatives.
+ *   The reference sorts with an unstable sort, so a negative whose distance equals the
+ *   threshold positive's lands on either side. descbench breaks such ties by a named rule:
+ *   - `negatives-first` (default): a negative tied with the threshold positive is ranked
+ *     before it and counts as a false positive, i.e. FP = #(negative d <= t) where t is the
+ *     `ceil(0.95 P)`-th smallest positive distance. Pessimistic: a constant descriptor
+ *     (all distances equal) scores FPR = 1, never 0.
+ *   - `positives-first`: tied negatives are ranked after it, FP = #(negative d < t).
+ *   Ties among positives, or among negatives, never change the value.
+ * - `hynet` (yuruntian/HyNet `utils.cal_fpr95`): t = sorted positive distances at 0-based index
+ *   `ceil(0.95 P)`; FPR = #(negative d <= t) / #negatives (ties count as false positives).
+ *   That index exists only when P >= 20; with fewer positives the reference indexes past the
+ *   end, so descbench refuses (InputError).
+ *
+ * Both are computed with one linear-time selection of the threshold positive, no full sort.
+ */
+export const FPR95_CONVENTIONS = ['hardnet', 'hynet'] as const;
+export type Fpr95Convention = (typeof FPR95_CONVENTIONS)[number];
+
+export const HARDNET_TIE_RULES = ['negatives-first', 'positives-first'] as const;
+export type HardnetTieRule = (typeof HARDNET_TIE_RULES)[number];
+
+export interface Fpr95Options {
+  /** Default `hardnet`. */
+  convention?: Fpr95Convention;
+  /** Only for `hardnet`; default `negatives-first`. */
+  ties?: HardnetTieRule;
+  /** Recall level; default 0.95. */
+  recall?: number;
+}
+
+export interface Fpr95Result {
+  fpr: number;
+  /** The distance threshold t (see {@link FPR95_CONVENTIONS}). */
+  threshold: number;
+  falsePositives: number;
+  positives: number;
+  negatives: number;
+  convention: Fpr95Convention;
+  ties?: HardnetTieRule;
+}
+
+export function parseFpr95Convention(s: string): Fpr95Convention {
+  if ((FPR95_CONVENTIONS as readonly string[]).includes(s)) return s as Fpr95Convention;
+  throw new InputError(`unknown FPR@95 convention "${s}"; expected one of ${FPR95_CONVENTIONS.join(', ')}`, { at: '--convention' });
+}
+
+/**
+ * False positive rate at 95% recall of pair distances.
+ *
+ * @param distances `[N]` pair distances, smaller = more similar; must be finite.
+ * @param labels `[N]` 1 (or any non-zero) for a matching pair, 0 otherwise.
+ * @returns the rate in [0, 1] with the threshold and counts.
+ * @throws InputError on NaN/infinite distances, no positives or no negatives, and under
+ *   `hynet` when fewer than 20 positives leave `ceil(0.95 P)` past the last positive.
+ */
+export function fpr95(distances: NumericArray, labels: NumericArray, o: Fpr95Options = {}): Fpr95Result {
+  const convention = o.convention ?? 'hardnet';
+  const recall = o.recall ?? 0.95;
+  assertSameLength(distances, labels, 'distances and labels');
+  assertFinite(distances, 'distance');
+  const n = distances.length;
+  let nPos = 0;
+  for (let i = 0; i < n; i++) if ((labels[i] as number) !== 0) nPos++;
+  const nNeg = n - nPos;
+  if (nPos === 0) throw new InputError('FPR@95 needs at least one positive pair; none given');
+  if (nNeg === 0) throw new InputError('FPR@95 needs at least one negative pair; none given');
+  const pos = new Float64Array(nPos);
+  for (let i = 0, j = 0; i < n; i++) if ((labels[i] as number) !== 0) pos[j++] = distances[i] as number;
+
+  let k: number; // 0-based index into the sorted positive distances
+  if (convention === 'hardnet') {
+    // first index where cumsum(labels) >= recall * P  <=>  the ceil(recall*P)-th positive (1-based)
+    k = Math.max(Math.ceil(recall * nPos), 1) - 1;
+  } else if (convention === 'hynet') {
+    k = Math.ceil(nPos * recall);
+    if (k >= nPos) {
+      throw new InputError(
+        `the hynet FPR@95 convention needs at least 20 positives (it reads the sorted positive distance at index ceil(0.95*P) = ${k}, but there are only ${nPos} positives)`,
+      );
+    }
+  } else {
+    throw new InputError(`unknown FPR@95 convention "${String(convention)}"`);
+  }
+  const t = selectInPlace(pos, k);
+  const strict = convention === 'hardnet' && (o.ties ?? 'negatives-first') === 'positives-first';
+  let fp = 0;
+  if (strict) {
+    for (let i = 0; i < n; i++) if ((labels[i] as number) === 0 && (distances[i] as number) < t) fp++;
+  } else {
+    for (let i = 0; i < n; i++) if ((labels[i] as number) === 0 && (distances[i] as number) <= t) fp++;
+  }
+  const r: Fpr95Result = { fpr: fp / nNeg, threshold: t, falsePositives: fp, positives: nPos, negatives: nNeg, convention };
+  if (convention === 'hardnet') r.ties = o.ties ?? 'negatives-first';
+  return r;
+}
