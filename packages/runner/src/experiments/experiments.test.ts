@@ -1,0 +1,51 @@
+import { appendFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadCatalog } from '../tables/catalog';
+import { compareResults } from '../tables/compare';
+import { demoCsv, demoSpec, writeBenchmarks } from '../__fixtures__/write-table';
+import { RunJournal } from './run-journal';
+import { aggregateSeeds, resultsCsv } from './seed-table';
+import { writeRunRecord } from './run-record';
+
+describe('run journal', () => {
+  test('records survive a restart; a torn last line is ignored and that cell runs again', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'descbench-journal-')), 'run.jsonl');
+    const j = new RunJournal(path);
+    j.append({ row: 'x', column: 'a_fpr95_pct', seed: 1, value: 1.1 });
+    j.append({ row: 'x', column: 'a_fpr95_pct', seed: 2, value: 0.9 });
+    appendFileSync(path, '{"row":"x","column":"a_fpr95_pct","se'); // killed mid-write
+    const resumed = new RunJournal(path);
+    expect(resumed.size).toBe(2);
+    expect(resumed.get('x', 'a_fpr95_pct', 2)?.value).toBe(0.9);
+    expect(resumed.get('x', 'a_fpr95_pct', 3)).toBeUndefined();
+    resumed.remove();
+    expect(existsSync(path)).toBe(false);
+  });
+});
+
+describe('seed aggregation to a results CSV that compare reads', () => {
+  test('mean ± sample std per cell, printed with one more decimal than the reference', () => {
+    const root = writeBenchmarks([{ id: 'demo/table1', spec: demoSpec, csv: demoCsv }]);
+    const catalog = loadCatalog(root);
+    const t = catalog.get('demo/table1');
+    const cells = aggregateSeeds(t, [
+      { row: 'x', column: 'a_fpr95_pct', seed: 1, value: 1.0 },
+      { row: 'x', column: 'a_fpr95_pct', seed: 2, value: 1.2 },
+      { row: 'x', column: 'a_fpr95_pct', seed: 3, value: 1.1 },
+      { row: 'y', column: 'b_fpr95_pct', seed: 1, value: 1.0 },
+    ]);
+    expect(cells[0]).toMatchObject({ row: 'x', column: 'a_fpr95_pct', seeds: [1, 2, 3] });
+    expect(cells[0]?.mean).toBeCloseTo(1.1, 12);
+    expect(cells[0]?.std).toBeCloseTo(0.1, 12);
+    expect(cells[1]?.std).toBeNull();
+    const csv = resultsCsv(t, cells);
+    expect(csv).toBe('row,label,a_fpr95_pct,a_fpr95_pct_std,b_fpr95_pct\nx,X,1.100,0.100,\ny,Y,,,1.000\n');
+    const out = mkdtempSync(join(tmpdir(), 'descbench-results-'));
+    const files = writeRunRecord(out, t, { table: t.id, spec: t.spec, versions: {}, config: {}, git_hash: null, date: '2026-01-01T00:00:00.000Z', results: cells, reference_delta: null }, csv);
+    expect(files.csv).toBe(join(out, 'demo/table1/results_2026-01-01T00-00-00-000Z.csv'));
+    expect(readFileSync(files.csv, 'utf8')).toBe(csv);
+    const report = compareResults(catalog, 'demo/table1', files.csv);
+    expect(report.cells.map((c) => c.verdict)).toEqual(['within', 'better']);
+  });
+});

@@ -1,0 +1,48 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomicSync } from '@descbench/core';
+import type { ReferenceTable } from '../tables/reference-table';
+import type { CompareReport } from '../tables/compare';
+import type { AggregatedCell } from './seed-table';
+
+/**
+ * The self-describing record of one replay (after lm-evaluation-harness's results files):
+ * the resolved table spec, versions, config, git hash, date, per-seed values, the aggregate and
+ * the comparison with the reference. Written once, atomically, under a new timestamped name.
+ */
+export interface RunRecord {
+  table: string;
+  spec: unknown;
+  versions: Record<string, string>;
+  config: Record<string, unknown>;
+  git_hash: string | null;
+  date: string;
+  results: AggregatedCell[];
+  reference_delta: CompareReport | null;
+}
+
+export function gitHash(cwd: string): string | null {
+  try {
+    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+  } catch {
+    return null;
+  }
+}
+
+export function descbenchVersion(repoRoot: string): string {
+  try {
+    return (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** `results/<paper>/<entry>/results_<ISO-timestamp>.json` (+ `.csv` in the reference layout). */
+export function writeRunRecord(resultsDir: string, table: ReferenceTable, record: RunRecord, csv: string): { json: string; csv: string } {
+  const stamp = record.date.replace(/[:.]/g, '-');
+  const base = join(resultsDir, table.id, `results_${stamp}`);
+  writeFileAtomicSync(`${base}.csv`, csv);
+  writeFileAtomicSync(`${base}.json`, `${JSON.stringify(record, null, 2)}\n`);
+  return { json: `${base}.json`, csv: `${base}.csv` };
+}
