@@ -1,1 +1,28 @@
-export { soaBlockParamCount, soaBlockParams, soaReduction, type SoaParamCount } from './soa-param-count';
+export type { ModelOptions, PatchDescriptor, Runtime, WeightsEntry, WeightsTable } from './types';
+export type { Layer, NetSpec, ParamSpec } from './spec';
+export { paramSpecs, layerShapes } from './spec';
+export { checkStateDict, randomStateDict, type HostTensor, type StateDict } from './state-dict';
+export { TfjsNet, patchesToTensor, type BatchStats, type ForwardOptions } from './tfjs-net';
+export { buildOnnxModel } from './onnx-graph';
+export { OnnxDescriptor, TfjsDescriptor, checkPatchInput } from './descriptor';
+export { TFEAT_WEIGHTS, tfeatSpec } from './tfeat';
+export { HARDNET_WEIGHTS, SOSNET_WEIGHTS, SOLAR_LOCAL_WEIGHTS, hardnetSpec, l2netSpec, sosnetSpec, sosnetPlusSpec, soaReduction } from './l2net';
+export { HYNET_WEIGHTS, hynetSpec } from './hynet';
+export {
+  MODELS,
+  SOA_VARIANTS,
+  createModel,
+  createTfjsNet,
+  listModels,
+  modelSpec,
+  parseModelName,
+  resolveWeights,
+  type CreateModelOptions,
+  type ModelEntry,
+} from './registry';
+export { loadTorchStateDict, readTorchCheckpoint, type Checkpoint, type CheckpointFormat } from './torch-checkpoint';
+export { unpickle, type StorageRef, type TensorRef } from './torch-pickle';
+export { useTfjsBackend, activeTfjsBackend, tfjsProbe } from './backends/tfjs';
+export { registerWasmConvFilterGradient } from './backends/wasm-conv-filter-grad';
+export { createOnnxSession, onnxProviders, type OnnxProvider, type OnnxSession } from './backends/onnx';
+export { soaBlockParamCount, soaBlockParams, type SoaParamCount } from './soa-param-count';

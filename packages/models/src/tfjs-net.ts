@@ -1,0 +1,244 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { BatchNormLayer, ConvLayer, Layer, NetSpec, SoaLayer } from './spec';
+import { paramSpecs } from './spec';
+import type { HostTensor, StateDict } from './state-dict';
+
+/** Running-statistics update of one BatchNorm in a training step (PyTorch semantics: unbiased var, momentum). */
+export interface BatchStats {
+  key: string;
+  momentum: number;
+  /** Batch mean and biased variance, `[C]`. */
+  mean: tf.Tensor1D;
+  variance: tf.Tensor1D;
+  /** Elements per channel (B*H*W) to turn the biased variance into the unbiased one. */
+  count: number;
+}
+
+export interface ForwardOptions {
+  /** Batch statistics in BatchNorm, active dropout. */
+  training?: boolean;
+  /** Seed of the dropout masks of this call (training only). */
+  dropoutSeed?: number;
+  /** Receives each SOA block's attention `[B, N, N]` (rows: query position, softmax over columns). */
+  onAttention?: (after: number, attention: tf.Tensor3D) => void;
+}
+
+/** Layout change from PyTorch to tfjs for one tensor of a layer. */
+function toTfjs(t: HostTensor): tf.Tensor {
+  const x = tf.tensor(t.data, t.shape, 'float32');
+  if (t.shape.length === 4) {
+    // conv weight [Cout, Cin, kh, kw] -> [kh, kw, Cin, Cout]
+    const y = tf.transpose(x, [2, 3, 1, 0]);
+    x.dispose();
+    return y;
+  }
+  if (t.shape.length === 2) {
+    // linear weight [out, in] -> [in, out]
+    const y = tf.transpose(x, [1, 0]);
+    x.dispose();
+    return y;
+  }
+  return x;
+}
+
+let variableCounter = 0;
+
+/**
+ * A spec's network in tfjs (NHWC internally). Parameters are `tf.Variable`s named by their
+ * PyTorch keys; `stateDict()` returns them in PyTorch layout again.
+ */
+export class TfjsNet {
+  readonly variables = new Map<string, tf.Variable>();
+  private readonly hostShapes = new Map<string, number[]>();
+  private readonly frnKeys = new Set<string>();
+
+  constructor(
+    readonly spec: NetSpec,
+    sd: StateDict,
+  ) {
+    for (const p of paramSpecs(spec)) {
+      const t = sd.get(p.key);
+      if (t === undefined) throw new Error(`state dict lacks ${p.key}`);
+      this.hostShapes.set(p.key, p.shape);
+      const owner = spec.layers[p.layer]!;
+      if (owner.op === 'frn' || owner.op === 'tlu') this.frnKeys.add(p.key);
+      const v = tf.tidy(() => {
+        if (owner.op === 'frn' || owner.op === 'tlu') return tf.tensor(t.data, [t.data.length], 'float32');
+        return toTfjs(t);
+      });
+      this.variables.set(p.key, tf.variable(v, p.trainable, `${spec.arch}/${p.key}/${variableCounter++}`));
+      v.dispose();
+    }
+  }
+
+  /** Learnable variables (what an optimiser updates). */
+  trainableVariables(): tf.Variable[] {
+    return [...this.variables.values()].filter((v) => v.trainable);
+  }
+
+  private v(key: string): tf.Variable {
+    const x = this.variables.get(key);
+    if (x === undefined) throw new Error(`no variable ${key}`);
+    return x;
+  }
+
+  /**
+   * `[B, 1, P, P]` NCHW (given as NHWC `[B, P, P, 1]`) -> `[B, dim]`. Call inside `tf.tidy`.
+   * In training mode `stats` receives the BatchNorm batch statistics (apply with `applyBatchStats`).
+   */
+  forward(x: tf.Tensor4D, o: ForwardOptions = {}, stats?: BatchStats[]): tf.Tensor2D {
+    let h: tf.Tensor = x;
+    let dropCount = 0;
+    for (const l of this.spec.layers) {
+      h = this.layer(l, h, o, stats, () => dropCount++);
+    }
+    return h as tf.Tensor2D;
+  }
+
+  private layer(l: Layer, x: tf.Tensor, o: ForwardOptions, stats: BatchStats[] | undefined, nextDrop: () => number): tf.Tensor {
+    switch (l.op) {
+      case 'instanceNorm': {
+        const { mean, variance } = tf.moments(x, [1, 2], true);
+        return tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, l.eps)));
+      }
+      case 'patchStandardize': {
+        const n = x.shape[1]! * x.shape[2]! * x.shape[3]!;
+        const mean = tf.mean(x, [1, 2, 3], true);
+        const d = tf.sub(x, mean);
+        const std = tf.sqrt(tf.div(tf.sum(tf.square(d), [1, 2, 3], true), n - 1));
+        return tf.div(d, tf.add(std, l.eps));
+      }
+      case 'conv':
+        return this.conv(l, x);
+      case 'batchNorm':
+        return this.batchNorm(l.key, l, x, o, stats);
+      case 'frn': {
+        const nu2 = tf.mean(tf.square(x), [1, 2], true);
+        const eps = tf.abs(this.v(`${l.key}.eps`));
+        const y = tf.mul(x, tf.rsqrt(tf.add(nu2, eps)));
+        return tf.add(tf.mul(y, this.v(`${l.key}.weight`)), this.v(`${l.key}.bias`));
+      }
+      case 'tlu':
+        return tf.maximum(x, this.v(`${l.key}.tau`));
+      case 'relu':
+        return tf.relu(x);
+      case 'tanh':
+        return tf.tanh(x);
+      case 'maxPool':
+        return tf.maxPool(x as tf.Tensor4D, l.k, l.stride, 'valid');
+      case 'dropout': {
+        const i = nextDrop();
+        if (!o.training || l.rate <= 0) return x;
+        return tf.dropout(x, l.rate, undefined, (o.dropoutSeed ?? 0) * 7919 + i);
+      }
+      case 'flatten': {
+        const b = x.shape[0]!;
+        return tf.reshape(tf.transpose(x, [0, 3, 1, 2]), [b, -1]);
+      }
+      case 'linear': {
+        const y = tf.matMul(x as tf.Tensor2D, this.v(`${l.key}.weight`) as tf.Variable<tf.Rank.R2>);
+        return l.bias ? tf.add(y, this.v(`${l.key}.bias`)) : y;
+      }
+      case 'l2Normalize': {
+        const s = l.shift !== 0 ? tf.add(x, l.shift) : x;
+        const n = tf.sum(tf.square(s), 1, true);
+        return tf.div(s, tf.sqrt(l.eps !== 0 ? tf.add(n, l.eps) : n));
+      }
+      case 'soa':
+        return this.soa(l, x, o, stats);
+    }
+  }
+
+  private conv(l: Pick<ConvLayer, 'key' | 'stride' | 'pad' | 'bias'>, x: tf.Tensor): tf.Tensor {
+    const padded =
+      l.pad > 0
+        ? tf.pad(x, [
+            [0, 0],
+            [l.pad, l.pad],
+            [l.pad, l.pad],
+            [0, 0],
+          ])
+        : x;
+    const y = tf.conv2d(padded as tf.Tensor4D, this.v(`${l.key}.weight`) as tf.Variable<tf.Rank.R4>, l.stride, 'valid');
+    return l.bias ? tf.add(y, this.v(`${l.key}.bias`)) : y;
+  }
+
+  private batchNorm(key: string, l: Pick<BatchNormLayer, 'eps' | 'momentum' | 'affine'>, x: tf.Tensor, o: ForwardOptions, stats?: BatchStats[]): tf.Tensor {
+    let mean: tf.Tensor;
+    let variance: tf.Tensor;
+    if (o.training) {
+      const m = tf.moments(x, [0, 1, 2]);
+      mean = m.mean;
+      variance = m.variance;
+      if (stats !== undefined) {
+        const count = x.shape[0]! * x.shape[1]! * x.shape[2]!;
+        stats.push({ key, momentum: l.momentum, mean: tf.keep(mean.clone()) as tf.Tensor1D, variance: tf.keep(variance.clone()) as tf.Tensor1D, count });
+      }
+    } else {
+      mean = this.v(`${key}.running_mean`);
+      variance = this.v(`${key}.running_var`);
+    }
+    let y = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, l.eps)));
+    if (l.affine) y = tf.add(tf.mul(y, this.v(`${key}.weight`)), this.v(`${key}.bias`));
+    return y;
+  }
+
+  private soa(l: SoaLayer, x: tf.Tensor, o: ForwardOptions, stats?: BatchStats[]): tf.Tensor {
+    const [b, hh, ww] = [x.shape[0]!, x.shape[1]!, x.shape[2]!];
+    const n = hh * ww;
+    const branch = (name: 'f' | 'g'): tf.Tensor => {
+      const c = this.conv({ key: `${l.key}.${name}.0`, stride: 1, pad: 0, bias: true }, x);
+      const bn = this.batchNorm(`${l.key}.${name}.1`, { eps: 1e-5, momentum: 0.1, affine: true }, c, o, stats);
+      return tf.reshape(tf.relu(bn), [b, n, l.mid]);
+    };
+    const f = branch('f') as tf.Tensor3D;
+    const g = branch('g') as tf.Tensor3D;
+    const h = tf.reshape(this.conv({ key: `${l.key}.h`, stride: 1, pad: 0, bias: true }, x), [b, n, l.mid]) as tf.Tensor3D;
+    const attn = tf.softmax(tf.mul(tf.matMul(f, g, false, true), l.mid ** -0.5), -1) as tf.Tensor3D;
+    o.onAttention?.(l.after, attn);
+    const z = tf.reshape(tf.matMul(attn, h), [b, hh, ww, l.mid]);
+    return tf.add(this.conv({ key: `${l.key}.v`, stride: 1, pad: 0, bias: true }, z), x);
+  }
+
+  /** Fold one training step's batch statistics into the running statistics (PyTorch's update rule). */
+  applyBatchStats(stats: BatchStats[]): void {
+    for (const s of stats) {
+      tf.tidy(() => {
+        const rm = this.v(`${s.key}.running_mean`);
+        const rv = this.v(`${s.key}.running_var`);
+        const unbiased = tf.mul(s.variance, s.count / Math.max(1, s.count - 1));
+        rm.assign(tf.add(tf.mul(rm, 1 - s.momentum), tf.mul(s.mean, s.momentum)));
+        rv.assign(tf.add(tf.mul(rv, 1 - s.momentum), tf.mul(unbiased, s.momentum)));
+      });
+      s.mean.dispose();
+      s.variance.dispose();
+    }
+  }
+
+  /** The current parameters in PyTorch layout and key order. */
+  stateDict(): StateDict {
+    const sd: StateDict = new Map();
+    for (const [key, v] of this.variables) {
+      const shape = this.hostShapes.get(key)!;
+      const t = tf.tidy(() => {
+        if (this.frnKeys.has(key)) return tf.reshape(v, shape);
+        if (shape.length === 4) return tf.transpose(v, [3, 2, 0, 1]);
+        if (shape.length === 2) return tf.transpose(v, [1, 0]);
+        return v.clone();
+      });
+      sd.set(key, { shape: [...shape], data: t.dataSync() as Float32Array });
+      t.dispose();
+    }
+    return sd;
+  }
+
+  dispose(): void {
+    for (const v of this.variables.values()) v.dispose();
+    this.variables.clear();
+  }
+}
+
+/** `[B, 1, P, P]` NCHW floats -> a `[B, P, P, 1]` tensor (the same memory order when C = 1). */
+export function patchesToTensor(patches: Float32Array, batch: number, patchSize: number): tf.Tensor4D {
+  return tf.tensor4d(patches, [batch, patchSize, patchSize, 1], 'float32');
+}
