@@ -96,7 +96,9 @@ function runCheck(t: ReferenceTable, c: CheckSpec, index: number, catalog: Regis
         const total = counts.reduce((a, b) => a + b, 0);
         if (stated.value !== total) {
           out.push({ ...base, row: rowId, column: c.column, stated: stated.text, computed: String(total),
-            message: `stated ${fmtInt(stated.value)}, but the released SOA block${layers.length > 1 ? 's' : ''} after layer${layers.length > 1 ? 's' : ''} ${layers.join(', ')} ha${layers.length > 1 ? 've' : 's'} ${counts.map(fmtInt).join(' + ')} = ${fmtInt(total)} parameters` });
+            message: layers.length === 1
+              ? `stated ${fmtInt(stated.value)}, but the released SOA block after layer ${layers[0]} has ${fmtInt(total)} parameters`
+              : `stated ${fmtInt(stated.value)}, but the released SOA blocks after layers ${layers.join(', ')} have ${counts.map(fmtInt).join(' + ')} = ${fmtInt(total)} parameters` });
         }
       }
       break;
