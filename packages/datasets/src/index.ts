@@ -49,3 +49,27 @@ export {
   type Homography,
   type HPatchesImageSequence,
 } from './hpatches-sequences';
+export {
+  parsePickle,
+  readPickle,
+  pickleDictGet,
+  ALLOWED_GLOBALS,
+  type PickleValue,
+  type PickledNdarray,
+  type ParsePickleOptions,
+} from './formats/pickle';
+export {
+  parseNpy,
+  readNpy,
+  encodeNpy,
+  writeNpy,
+  npyToCOrder,
+  npyToInt32,
+  npyToFloat64,
+  parseNumpyDescr,
+  NPY_DTYPES,
+  type NpyArray,
+  type NpyData,
+  type NpyDtype,
+} from './formats/npy';
+export { readRevisitopGnd, revisitopGndFromPickle, type RevisitopGnd, type RevisitopQuery } from './formats/revisitop-gnd';
