@@ -8,3 +8,6 @@ export { auditTables, auditTable } from './audit/audit';
 export type { Finding } from './audit/finding';
 export { markdownTable } from './format/markdown';
 export { csvTable } from './format/csv';
+export { evalRanks, type EvalRanksOptions, type EvalRanksResult, type ProtocolScores } from './eval/eval-ranks';
+export { evalPairs, type EvalPairsOptions, type EvalPairsResult } from './eval/eval-pairs';
+export { readNumericMatrix, type NumericMatrix } from './eval/read-matrix';

@@ -1,6 +1,8 @@
 import type { Argv } from 'yargs';
 import { auditCommand } from './audit';
 import { compareCommand } from './compare';
+import { evalPairsCommand } from './eval-pairs';
+import { evalRanksCommand } from './eval-ranks';
 import { listCommand } from './list';
 import { showCommand } from './show';
 
@@ -23,4 +25,6 @@ export const COMMANDS: CommandFactory[] = [
   showCommand,
   auditCommand,
   compareCommand,
+  evalRanksCommand,
+  evalPairsCommand,
 ];
