@@ -26,3 +26,4 @@ export { useTfjsBackend, activeTfjsBackend, tfjsProbe } from './backends/tfjs';
 export { registerWasmConvFilterGradient } from './backends/wasm-conv-filter-grad';
 export { createOnnxSession, onnxProviders, type OnnxProvider, type OnnxSession } from './backends/onnx';
 export { soaBlockParamCount, soaBlockParams, type SoaParamCount } from './soa-param-count';
+export { decodeSafetensors, encodeSafetensors, readSafetensors, writeSafetensors, type SafetensorsFile } from './safetensors';
