@@ -73,3 +73,16 @@ export {
   type NpyDtype,
 } from './formats/npy';
 export { readRevisitopGnd, revisitopGndFromPickle, type RevisitopGnd, type RevisitopQuery } from './formats/revisitop-gnd';
+export { detectDog, gaussianBlur, dominantOrientation, type Keypoint, type DogOptions } from './dog-detector';
+export {
+  HPATCHES_JITTER,
+  extractHPatches,
+  writeHPatchesSequence,
+  drawJitter,
+  jitterOverlap,
+  medianJitterOverlap,
+  type JitterLevel,
+  type Jitter,
+  type ExtractOptions,
+  type ExtractedSequence,
+} from './hpatches-extract';

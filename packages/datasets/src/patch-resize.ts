@@ -106,7 +106,7 @@ function clip8(v: number): number {
   // v is an integer accumulator; PIL: >= 1 << (PRECISION_BITS + 8) -> 255, <= 0 -> 0, else >> PRECISION_BITS.
   if (v >= 2 ** (PRECISION_BITS + 8)) return 255;
   if (v <= 0) return 0;
-  return Math.floor(v / 2 ** PRECISION_BITS);
+  return v >> PRECISION_BITS; // 0 < v < 2^30 here, so the 32-bit shift is exact
 }
 
 /** One square resampler (same coefficients for both axes). */

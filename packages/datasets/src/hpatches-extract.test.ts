@@ -1,0 +1,93 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { findSharedDir } from '@descbench/core';
+import { HPATCHES_JITTER, extractHPatches, medianJitterOverlap, writeHPatchesSequence } from './hpatches-extract';
+import { loadHPatchesSequence } from './hpatches';
+import { loadHPatchesImageSequence } from './hpatches-sequences';
+import { patchAt, type PatchSet } from './ubc-phototour';
+import { detectDog } from './dog-detector';
+
+function ncc(a: Uint8Array, b: Uint8Array): number {
+  const n = a.length;
+  let ma = 0;
+  let mb = 0;
+  for (let i = 0; i < n; i++) {
+    ma += a[i]!;
+    mb += b[i]!;
+  }
+  ma /= n;
+  mb /= n;
+  let sab = 0;
+  let saa = 0;
+  let sbb = 0;
+  for (let i = 0; i < n; i++) {
+    sab += (a[i]! - ma) * (b[i]! - mb);
+    saa += (a[i]! - ma) ** 2;
+    sbb += (b[i]! - mb) ** 2;
+  }
+  return sab / Math.sqrt(saa * sbb + 1e-9);
+}
+const meanNcc = (x: PatchSet, y: PatchSet, shift = 0): number => {
+  let s = 0;
+  for (let i = 0; i < x.count; i++) s += ncc(patchAt(x, i), patchAt(y, (i + shift) % y.count));
+  return s / x.count;
+};
+
+describe('HPatches jitter levels', () => {
+  it('give the stated median overlaps (e ~0.85, h ~0.72 from the README; t 0.6 our choice)', () => {
+    for (const lv of ['e', 'h', 't'] as const) {
+      expect(Math.abs(medianJitterOverlap(HPATCHES_JITTER[lv], 2000, 1) - HPATCHES_JITTER[lv].targetOverlap)).toBeLessThan(0.02);
+    }
+  });
+});
+
+describe('DoG detector', () => {
+  it('finds a blob at its centre and scale', () => {
+    const w = 96;
+    const px = new Uint8Array(w * w);
+    for (let y = 0; y < w; y++) for (let x = 0; x < w; x++) px[y * w + x] = Math.round(40 + 180 * Math.exp(-((x - 50) ** 2 + (y - 40) ** 2) / (2 * 6 * 6)));
+    const [k] = detectDog({ width: w, height: w, pixels: px }, { maxKeypoints: 1 });
+    expect(k!.x).toBeCloseTo(50, -0.5);
+    expect(k!.y).toBeCloseTo(40, -0.5);
+    // A Gaussian blob of std s has its DoG extremum near sigma = s (within the 2^(1/3) scale sampling)
+    expect(k!.sigma).toBeGreaterThan(6 / 1.5);
+    expect(k!.sigma).toBeLessThan(6 * 1.5);
+  });
+});
+
+const shared = findSharedDir();
+const d = shared ? describe : describe.skip;
+if (!shared) console.warn('skipping HPatches extraction test: ../shared (DESCBENCH_SHARED) not found');
+d('extraction from the real v_churchill sequence', () => {
+  let tmp: string;
+  beforeAll(() => {
+    tmp = mkdtempSync(join(tmpdir(), 'descbench-hpx-'));
+  });
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+  it('gives corresponding patches in e/h/t, deterministic, written in the release format', () => {
+    const seq = loadHPatchesImageSequence(join(shared as string, 'data/hpatches/sequences/v_churchill'));
+    const ex = extractHPatches(seq, { maxPatches: 40, seed: 3 });
+    const n = ex.keypoints.length;
+    expect(n).toBeGreaterThanOrEqual(20);
+    expect(n).toBeLessThanOrEqual(40);
+    expect(ex.images.size).toBe(16);
+    const ref = ex.images.get('ref')!;
+    // Image 2 (e1/h1/t1) is a mild viewpoint change: corresponding patches correlate, more so
+    // with less jitter, and far more than non-corresponding ones.
+    const e = meanNcc(ref, ex.images.get('e1')!);
+    const h = meanNcc(ref, ex.images.get('h1')!);
+    const t = meanNcc(ref, ex.images.get('t1')!);
+    const wrong = meanNcc(ref, ex.images.get('e1')!, 7);
+    expect(e).toBeGreaterThan(0.5);
+    expect(e).toBeGreaterThan(h);
+    expect(h).toBeGreaterThan(t);
+    expect(wrong).toBeLessThan(0.2);
+    const again = extractHPatches(seq, { maxPatches: 40, seed: 3, keypoints: ex.keypoints });
+    expect(Buffer.compare(Buffer.from(again.images.get('h5')!.data), Buffer.from(ex.images.get('h5')!.data))).toBe(0);
+    const dir = writeHPatchesSequence(tmp, 'v_churchill', ex.images);
+    const back = loadHPatchesSequence(dir);
+    expect(back.count).toBe(n);
+    expect(Buffer.compare(Buffer.from(back.images.get('t3')!.data), Buffer.from(ex.images.get('t3')!.data))).toBe(0);
+  });
+});
