@@ -444,6 +444,8 @@ def main():
     cases.append(make_case(hardnet, 'hardnet', 'hardnet/n10-ties-and-mask', {'anchors': a, 'positives': p}, hn))
     a, p = near_mask(*pairs(rng, 6, DIM), rng)
     cases.append(make_case(hardnet, 'hardnet', 'hardnet/n6-mask', {'anchors': a, 'positives': p}, hn))
+    a, p = pairs(rng, 64, 32, noise=0.35)
+    cases.append(make_case(hardnet, 'hardnet', 'hardnet/n64-d32', {'anchors': a, 'positives': p}, hn))
     write('hardnet', cases)
 
     # --- SOS regulariser and SOSNet --------------------------------------------
@@ -498,6 +500,12 @@ def main():
     cases.append(make_case(hynet_like('hybrid'), 'hynet', 'hynet/n10-ties-and-mask', tie, hy))
     cases.append(make_case(hynet_like('B'), 'hynet-b', 'hynet-b/n10-ties-and-mask', tie,
                            {'alpha': 2.0, 'marginS': 0.9, 'marginD': 1.2, 'gamma': 0.1, 'reduction': 'sum'}))
+    u_a, u_p, ra, rp = raw_pairs(rng, 40, 32, noise=1.2)
+    big = {'anchors': u_a, 'positives': u_p, 'rawAnchors': ra, 'rawPositives': rp}
+    cases.append(make_case(hynet_like('hybrid'), 'hynet', 'hynet/n40-d32-with-sos', big, {**hy, 'sos': True}))
+    cases.append(make_case(lambda inp, o: o['gamma'] * reduce(norm_regulariser(inp['rawAnchors'], inp['rawPositives']), o['reduction']),
+                           'l2-norm', 'l2-norm/n12', {'rawAnchors': ra[:12], 'rawPositives': rp[:12]},
+                           {'gamma': 0.1, 'reduction': 'sum'}))
     write('hynet', cases)
 
     # --- SOLAR and the cirtorch contrastive loss ------------------------------

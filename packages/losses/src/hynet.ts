@@ -128,8 +128,11 @@ function withRegulariser(loss: tf.Tensor, inputs: Inputs4, o: HyNetCommonOptions
  *
  * Shapes: anchors, positives `[N, D]` float32, L2-normalised; rawAnchors, rawPositives `[N, D']`
  * (needed unless gamma = 0); N >= 2 -> scalar. `max(0, .)` passes the gradient at 0
- * (`torch.clamp`). Ties: see the mining note on {@link hynetLoss}'s helpers (lowest index; the
- * first of L, R, LR-row, LR-column among equal candidates).
+ * (`torch.clamp`). Mining: per pair the hardest of four candidates (nearest other anchor, nearest
+ * other positive, nearest positive to the anchor, nearest anchor to the positive), chosen on
+ * copies with the diagonal and distances `<= 0.008` raised by 2. Ties: the lowest index within a
+ * block; among equal candidates the first of (anchor row, positive column, anchor-positive row,
+ * anchor-positive column), as train.py's stable sort over the stacked four.
  */
 export function hynetLoss(
   anchors: tf.Tensor2D,

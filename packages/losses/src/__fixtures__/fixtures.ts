@@ -100,9 +100,9 @@ export function directionalCheck(
   f: (inputs: TensorInputs) => tf.Scalar,
   seed: number,
   h = 2e-3,
-): { numeric: number; analytic: number } {
+): { numeric: number; analytic: number; value: number } {
   const names = gradNames(c);
-  const { grads } = valueAndGrads(c, f);
+  const { value, grads } = valueAndGrads(c, f);
   let state = seed >>> 0 || 1;
   const rand = (): number => {
     state ^= state << 13;
@@ -146,5 +146,5 @@ export function directionalCheck(
     return out;
   };
   const numeric = (at(1) - at(-1)) / (2 * h);
-  return { numeric, analytic };
+  return { numeric, analytic, value };
 }
