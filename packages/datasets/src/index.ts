@@ -86,3 +86,23 @@ export {
   type ExtractOptions,
   type ExtractedSequence,
 } from './hpatches-extract';
+export { encodePickle, PlainTuple, type PlainValue } from './pickle-writer';
+export {
+  REVISITOP_DATASETS,
+  REVISITOP_COUNTS,
+  REVISITOP_1M_COUNT,
+  loadRevisitopDataset,
+  protocolLists,
+  roundHalfEven,
+  queryCropRect,
+  cropQuery,
+  readImageList,
+  readGlobalFeatures,
+  type RevisitopName,
+  type RevisitopDataset,
+  type RevisitopProtocol,
+  type CropConvention,
+  type GlobalFeatures,
+  type ReadFeaturesOptions,
+} from './revisitop';
+export { readRsfm120k, rsfmFromPickle, rsfmImagePath, type Rsfm120k, type RsfmSplit } from './rsfm120k';
