@@ -6,7 +6,7 @@ export { TfjsNet, patchesToTensor, type BatchStats, type ForwardOptions } from '
 export { buildOnnxModel } from './onnx-graph';
 export { OnnxDescriptor, TfjsDescriptor, checkPatchInput } from './descriptor';
 export { TFEAT_WEIGHTS, tfeatSpec } from './tfeat';
-export { HARDNET_WEIGHTS, SOSNET_WEIGHTS, SOLAR_LOCAL_WEIGHTS, hardnetSpec, l2netSpec, sosnetSpec, sosnetPlusSpec, soaReduction } from './l2net';
+export { HARDNET_WEIGHTS, SOSNET_WEIGHTS, SOLAR_LOCAL_WEIGHTS, hardnetSpec, l2netSpec, sosnetSpec, sosnetPlusSpec } from './l2net';
 export { HYNET_WEIGHTS, hynetSpec } from './hynet';
 export {
   MODELS,
@@ -27,3 +27,5 @@ export { registerWasmConvFilterGradient } from './backends/wasm-conv-filter-grad
 export { createOnnxSession, onnxProviders, type OnnxProvider, type OnnxSession } from './backends/onnx';
 export { soaBlockParamCount, soaBlockParams, type SoaParamCount } from './soa-param-count';
 export { decodeSafetensors, encodeSafetensors, readSafetensors, writeSafetensors, type SafetensorsFile } from './safetensors';
+export { backendReport, type BackendReport } from './backends/report';
+export { paramTable, type ParamRow } from './params';

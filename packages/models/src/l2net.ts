@@ -55,7 +55,7 @@ const STRIDES = [1, 1, 2, 1, 2, 1] as const;
  * SOA block width reduction k as released (`SOABlock(64, 4)`, `SOABlock(128, 2)`). The release
  * defines no block for the 32-channel layers 1-2; for those we use k = 4 (stated, not released).
  */
-export function soaReduction(channels: number): number {
+function soaWidthReduction(channels: number): number {
   return channels >= 128 ? 2 : 4;
 }
 
@@ -84,7 +84,7 @@ function l2netBody(o: BodyOptions): NetSpec {
     layers.push({ op: 'batchNorm', key: bnKey, c, eps: 1e-5, momentum: 0.1, affine: false });
     layers.push({ op: 'relu' });
     if (o.soaAfter?.includes(i)) {
-      const k = soaReduction(c);
+      const k = soaWidthReduction(c);
       groups.push({ start: layers.length, label: `SOA${i} (C=${c}, k=${k})` });
       layers.push({ op: 'soa', key: `soa${i}`, c, mid: c / k, after: i });
     }

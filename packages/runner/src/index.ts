@@ -11,3 +11,5 @@ export { csvTable } from './format/csv';
 export { evalRanks, type EvalRanksOptions, type EvalRanksResult, type ProtocolScores } from './eval/eval-ranks';
 export { evalPairs, type EvalPairsOptions, type EvalPairsResult } from './eval/eval-pairs';
 export { readNumericMatrix, type NumericMatrix } from './eval/read-matrix';
+export { doctor, formatDoctor } from './models/doctor';
+export { modelParams, solarParamComparisons, type ModelParams, type PaperComparison } from './models/params';

@@ -5,6 +5,8 @@ import { evalPairsCommand } from './eval-pairs';
 import { evalRanksCommand } from './eval-ranks';
 import { listCommand } from './list';
 import { showCommand } from './show';
+import { doctorCommand } from './doctor';
+import { paramsCommand } from './params';
 
 /**
  * Each command module exports a factory taking `setExit` (to report exit code 1 for a failed
@@ -27,4 +29,6 @@ export const COMMANDS: CommandFactory[] = [
   compareCommand,
   evalRanksCommand,
   evalPairsCommand,
+  doctorCommand,
+  paramsCommand,
 ];
