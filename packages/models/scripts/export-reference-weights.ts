@@ -1,0 +1,19 @@
+/**
+ * Writes the seeded dense-random state dict of each zoo network, plus seeded input patches, to
+ * `<out>/<arch>.safetensors`, for `torch_reference.py` to run the reference PyTorch definitions on.
+ * Run from the repository root: `npx tsx packages/models/scripts/export-reference-weights.ts /tmp/ref`.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { modelSpec, randomStateDict } from '../src';
+import { writeSafetensors } from '../src/safetensors';
+import { REFERENCE_ARCHS, REFERENCE_BATCH, REFERENCE_SEED, referenceInputs } from '../test/torch-reference-setup';
+
+const out = process.argv[2] ?? '/tmp/descbench-torch-reference';
+mkdirSync(out, { recursive: true });
+for (const arch of REFERENCE_ARCHS) {
+  const sd = randomStateDict(modelSpec(arch), REFERENCE_SEED, { mode: 'dense' });
+  sd.set('__input__', { shape: [REFERENCE_BATCH, 1, 32, 32], data: referenceInputs() });
+  writeSafetensors(join(out, `${arch}.safetensors`), sd);
+}
+process.stderr.write(`wrote ${REFERENCE_ARCHS.length} files to ${out}\n`);

@@ -1,0 +1,12 @@
+import { SeededRng } from '@descbench/core';
+
+/** Networks checked against the reference PyTorch definitions (`scripts/torch_reference.py`). */
+export const REFERENCE_ARCHS = ['tfeat', 'l2net', 'hardnet', 'sosnet', 'sosnet+soa345', 'sosnet+soa6', 'hynet'];
+export const REFERENCE_SEED = 20;
+export const REFERENCE_BATCH = 3;
+
+/** Seeded input patches `[3, 1, 32, 32]` in [0, 1). */
+export function referenceInputs(): Float32Array {
+  const r = new SeededRng(77);
+  return Float32Array.from({ length: REFERENCE_BATCH * 32 * 32 }, () => r.float());
+}
