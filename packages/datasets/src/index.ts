@@ -106,3 +106,6 @@ export {
   type ReadFeaturesOptions,
 } from './revisitop';
 export { readRsfm120k, rsfmFromPickle, rsfmImagePath, type Rsfm120k, type RsfmSplit } from './rsfm120k';
+export { findPairsFile } from './ubc-phototour';
+export { makeSceneTexture, sampleTexture, renderView, xorshift32, type SceneTexture, type Illumination } from './synthetic-texture';
+export { generateSyntheticUbc, type SyntheticUbcOptions, type SyntheticUbcSummary } from './synthetic-ubc';

@@ -227,8 +227,24 @@ export interface UbcDataset {
 }
 
 export interface LoadUbcOptions extends Omit<LoadUbcPatchesOptions, 'count'> {
-  /** Pair file name inside the folder (default `m50_100000_100000_0.txt`). */
+  /**
+   * Pair file name inside the folder. Default: `m50_100000_100000_0.txt` if present, else the
+   * only `m50_*.txt` file of the folder (generated data names it after its pair count).
+   */
   pairsFile?: string;
+}
+
+/** The pair file a subset folder uses (see LoadUbcOptions.pairsFile); undefined when none. */
+export function findPairsFile(dir: string, name?: string): string | undefined {
+  if (name !== undefined) {
+    const f = join(dir, name);
+    if (!existsSync(f)) throw new InputError('pair file not found', { file: f });
+    return f;
+  }
+  const def = join(dir, UBC_TEST_PAIRS_FILE);
+  if (existsSync(def)) return def;
+  const m50 = readdirSync(dir).filter((f) => /^m50_.*\.txt$/.test(f));
+  return m50.length === 1 ? join(dir, m50[0] as string) : undefined;
 }
 
 /**
@@ -240,8 +256,8 @@ export function loadUbcDataset(dir: string, o: LoadUbcOptions = {}): UbcDataset 
   if (!existsSync(infoFile)) throw new InputError('missing info.txt (3D point id per patch)', { file: infoFile });
   const pointIds = readUbcInfo(infoFile);
   const patches = loadUbcPatches(dir, { ...o, count: pointIds.length });
-  const pairsPath = join(dir, o.pairsFile ?? UBC_TEST_PAIRS_FILE);
-  const pairs = existsSync(pairsPath) ? readUbcPairs(pairsPath, { numPatches: patches.count }) : undefined;
+  const pairsPath = findPairsFile(dir, o.pairsFile);
+  const pairs = pairsPath !== undefined ? readUbcPairs(pairsPath, { numPatches: patches.count }) : undefined;
   const name = dir.replace(/[\\/]+$/, '').split(/[\\/]/).pop() ?? dir;
   return pairs === undefined ? { name, dir, patches, pointIds } : { name, dir, patches, pointIds, pairs };
 }
