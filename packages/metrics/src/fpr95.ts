@@ -1,5 +1,5 @@
 import { InputError } from '@descbench/core';
-import { selectInPlace } from './select';
+import { kthSmallestInPlace } from './select';
 import { assertFinite, assertSameLength, type NumericArray } from './validate';
 
 /**
@@ -21,7 +21,7 @@ import { assertFinite, assertSameLength, type NumericArray } from './validate';
  *   That index exists only when P >= 20; with fewer positives the reference indexes past the
  *   end, so descbench refuses (InputError).
  *
- * Both are computed with one linear-time selection of the threshold positive, no full sort.
+ * Both are computed in linear time (a selection of the threshold positive, no sort).
  */
 export const FPR95_CONVENTIONS = ['hardnet', 'hynet'] as const;
 export type Fpr95Convention = (typeof FPR95_CONVENTIONS)[number];
@@ -67,15 +67,23 @@ export function fpr95(distances: NumericArray, labels: NumericArray, o: Fpr95Opt
   const convention = o.convention ?? 'hardnet';
   const recall = o.recall ?? 0.95;
   assertSameLength(distances, labels, 'distances and labels');
-  assertFinite(distances, 'distance');
   const n = distances.length;
+  // pass 1: validate and gather the positive distances (float32 input stays float32: selection
+  // and comparisons are exact on the same values)
+  const buf = distances instanceof Float32Array ? new Float32Array(n) : new Float64Array(n);
   let nPos = 0;
-  for (let i = 0; i < n; i++) if ((labels[i] as number) !== 0) nPos++;
+  let poison = 0; // becomes NaN if any distance is NaN or infinite
+  for (let i = 0; i < n; i++) {
+    const d = distances[i] as number;
+    poison += d * 0;
+    const l = labels[i] as number;
+    buf[nPos] = d; // branch-free compaction
+    nPos += (l | -l) >>> 31; // 1 for a non-zero integer label
+  }
+  if (poison !== 0) assertFinite(distances, 'distance');
   const nNeg = n - nPos;
   if (nPos === 0) throw new InputError('FPR@95 needs at least one positive pair; none given');
   if (nNeg === 0) throw new InputError('FPR@95 needs at least one negative pair; none given');
-  const pos = new Float64Array(nPos);
-  for (let i = 0, j = 0; i < n; i++) if ((labels[i] as number) !== 0) pos[j++] = distances[i] as number;
 
   let k: number; // 0-based index into the sorted positive distances
   if (convention === 'hardnet') {
@@ -91,15 +99,22 @@ export function fpr95(distances: NumericArray, labels: NumericArray, o: Fpr95Opt
   } else {
     throw new InputError(`unknown FPR@95 convention "${String(convention)}"`);
   }
-  const t = selectInPlace(pos, k);
   const strict = convention === 'hardnet' && (o.ties ?? 'negatives-first') === 'positives-first';
-  let fp = 0;
-  if (strict) {
-    for (let i = 0; i < n; i++) if ((labels[i] as number) === 0 && (distances[i] as number) < t) fp++;
-  } else {
-    for (let i = 0; i < n; i++) if ((labels[i] as number) === 0 && (distances[i] as number) <= t) fp++;
-  }
+  const t = kthSmallestInPlace(buf.subarray(0, nPos), k);
+  const fp = countNegatives(distances, labels, t, strict);
   const r: Fpr95Result = { fpr: fp / nNeg, threshold: t, falsePositives: fp, positives: nPos, negatives: nNeg, convention };
   if (convention === 'hardnet') r.ties = o.ties ?? 'negatives-first';
   return r;
+}
+
+function countNegatives(dist: NumericArray, labels: NumericArray, t: number, strict: boolean): number {
+  let fp = 0;
+  const n = dist.length;
+  for (let i = 0; i < n; i++) {
+    const l = labels[i] as number;
+    const d = dist[i] as number;
+    // negative (label 0) and below the threshold (or at it, unless strict)
+    fp += (((l | -l) >>> 31) ^ 1) & ((strict ? d < t : d <= t) ? 1 : 0);
+  }
+  return fp;
 }

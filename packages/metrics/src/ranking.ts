@@ -45,7 +45,7 @@ export interface LocateOptions {
 }
 
 /**
- * One pass over a ranking, in memory order, that finds where each query's tagged items sit.
+ * One pass over a ranking that finds where each query's tagged items sit, query by query.
  * Cost O(depth * queries) with a 1-bit-per-image filter (fits in cache for 1M images), no sort:
  * only the few tagged positions are collected. Validates every ranked index (integer, in range,
  * not repeated within a query) and throws `InputError` naming the query and rank otherwise.
@@ -104,41 +104,37 @@ export function locateTagged(ranking: Ranking, tagged: readonly TaggedItems[], o
   const dup = (q: number, r: number, v: number): never => {
     throw new InputError(`image ${v} is ranked more than once`, { file: o.file, at: `query ${q}, rank ${r}` });
   };
-  if (layout === 'db-x-queries') {
-    const seen = checkDup ? new Uint32Array(words * queries) : undefined;
-    for (let r = 0; r < depth; r++) {
-      const base = r * queries;
-      for (let q = 0; q < queries; q++) {
-        const v = data[base + q] as number;
-        if (v < 0 || v >= dbSize) bad(q, r, v);
-        const w = v >>> 5;
-        const b = 1 << (v & 31);
-        if (seen !== undefined) {
-          const sw = q * words + w;
-          const s = seen[sw] as number;
-          if ((s & b) !== 0) dup(q, r, v);
-          seen[sw] = s | b;
-        }
-        if (((filter[w] as number) & b) !== 0) hit(q, r, v);
+  const checkColumn = (col: Int32Array, q: number, seen: Uint32Array | undefined): void => {
+    if (seen !== undefined) seen.fill(0);
+    for (let r = 0; r < col.length; r++) {
+      const v = col[r] as number;
+      if (v < 0 || v >= dbSize) bad(q, r, v);
+      const w = v >>> 5;
+      const b = 1 << (v & 31);
+      if (seen !== undefined) {
+        const s = seen[w] as number;
+        if ((s & b) !== 0) dup(q, r, v);
+        seen[w] = s | b;
       }
+      if (((filter[w] as number) & b) !== 0) hit(q, r, v);
     }
-  } else if (layout === 'queries-x-db') {
-    const seen = checkDup ? new Uint32Array(words) : undefined;
-    for (let q = 0; q < queries; q++) {
-      const base = q * depth;
-      if (seen !== undefined) seen.fill(0);
+  };
+  const seen = checkDup ? new Uint32Array(words) : undefined;
+  if (layout === 'queries-x-db') {
+    for (let q = 0; q < queries; q++) checkColumn(data.subarray(q * depth, (q + 1) * depth), q, seen);
+  } else if (layout === 'db-x-queries') {
+    // Copy groups of query columns into contiguous rows first (one strided pass per group), so
+    // that each query is then scanned sequentially with one cache-resident bitset: checking
+    // duplicates in memory order would touch `queries` bitsets at random.
+    const group = Math.max(1, Math.min(queries, 16));
+    const buf = new Int32Array(group * depth);
+    for (let g0 = 0; g0 < queries; g0 += group) {
+      const g = Math.min(group, queries - g0);
       for (let r = 0; r < depth; r++) {
-        const v = data[base + r] as number;
-        if (v < 0 || v >= dbSize) bad(q, r, v);
-        const w = v >>> 5;
-        const b = 1 << (v & 31);
-        if (seen !== undefined) {
-          const s = seen[w] as number;
-          if ((s & b) !== 0) dup(q, r, v);
-          seen[w] = s | b;
-        }
-        if (((filter[w] as number) & b) !== 0) hit(q, r, v);
+        const base = r * queries + g0;
+        for (let j = 0; j < g; j++) buf[j * depth + r] = data[base + j] as number;
       }
+      for (let j = 0; j < g; j++) checkColumn(buf.subarray(j * depth, (j + 1) * depth), g0 + j, seen);
     }
   } else {
     throw new InputError(`unknown ranking layout "${String(layout)}"`);
