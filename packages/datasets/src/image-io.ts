@@ -42,11 +42,14 @@ export function readPngGray(file: string): GrayImage {
   return decodePngGray(readBytes(file), file);
 }
 
-/** Encode gray pixels as an 8-bit grayscale PNG. */
+/**
+ * Encode gray pixels as an 8-bit grayscale PNG. One fixed row filter ("Up") instead of pngjs's
+ * adaptive choice: about as small for images and many times faster.
+ */
 export function encodePngGray(img: GrayImage): Uint8Array {
   const png = new PNG({ width: img.width, height: img.height, colorType: 0, inputColorType: 0, bitDepth: 8, inputHasAlpha: false });
   png.data = Buffer.from(img.pixels.buffer, img.pixels.byteOffset, img.pixels.byteLength);
-  return PNG.sync.write(png, { colorType: 0, inputColorType: 0, inputHasAlpha: false });
+  return PNG.sync.write(png, { colorType: 0, inputColorType: 0, inputHasAlpha: false, filterType: 2 });
 }
 
 /** An image with `channels` interleaved 8-bit samples per pixel, `[height, width, channels]`. */

@@ -109,3 +109,5 @@ export { readRsfm120k, rsfmFromPickle, rsfmImagePath, type Rsfm120k, type RsfmSp
 export { findPairsFile } from './ubc-phototour';
 export { makeSceneTexture, sampleTexture, renderView, xorshift32, type SceneTexture, type Illumination } from './synthetic-texture';
 export { generateSyntheticUbc, type SyntheticUbcOptions, type SyntheticUbcSummary } from './synthetic-ubc';
+export { generateSyntheticHPatches, type SyntheticHPatchesOptions, type SyntheticHPatchesSummary } from './synthetic-hpatches';
+export { generateSyntheticRevisitop, type SyntheticRevisitopOptions, type SyntheticRevisitopSummary } from './synthetic-revisitop';
