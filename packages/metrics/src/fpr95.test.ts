@@ -91,7 +91,7 @@ describe('fpr95 input checks and invariants', () => {
           const lb = lab[b] as number;
           return ties === 'negatives-first' ? la - lb : lb - la;
         });
-        const P = lab.reduce((x, y) => x + y, 0);
+        const P = lab.reduce((x: number, y: number) => x + y, 0);
         let cum = 0;
         let idx = 0;
         for (; idx < n; idx++) {
