@@ -111,3 +111,26 @@ export { makeSceneTexture, sampleTexture, renderView, xorshift32, type SceneText
 export { generateSyntheticUbc, type SyntheticUbcOptions, type SyntheticUbcSummary } from './synthetic-ubc';
 export { generateSyntheticHPatches, type SyntheticHPatchesOptions, type SyntheticHPatchesSummary } from './synthetic-hpatches';
 export { generateSyntheticRevisitop, type SyntheticRevisitopOptions, type SyntheticRevisitopSummary } from './synthetic-revisitop';
+export { resolveDataRoot } from './data-root';
+export {
+  DATASET_CATALOG,
+  findCatalogEntry,
+  isDatasetPresent,
+  requireDataset,
+  type CatalogEntry,
+  type RemoteFile,
+} from './dataset-catalog';
+export {
+  downloadFile,
+  extractZip,
+  extractTarGz,
+  fetchDataset,
+  readManifest,
+  datasetStatus,
+  type DownloadOptions,
+  type DownloadResult,
+  type FetchOptions,
+  type FetchResult,
+  type Manifest,
+  type ManifestEntry,
+} from './fetch';
