@@ -81,6 +81,15 @@ describe('pickle reader: refuses code and broken input', () => {
     const inst = Buffer.from("(S'ls'\nios\nsystem\n.", 'latin1');
     expect(() => parsePickle(new Uint8Array(inst))).toThrow(/os\.system \(INST\)/);
   });
+  it('refuses a bare numpy dtype in the result; accepts a self-referencing list', () => {
+    // pickle.dumps((np.dtype('f4'),), protocol=2)
+    const dt = Buffer.from('gAJjbnVtcHkKZHR5cGUKcQBYAgAAAGY0cQGJiIdxAlJxAyhLA1gBAAAAPHEETk5OSv////9K/////0sAdHEFYoVxBi4=', 'base64');
+    expect(() => parsePickle(new Uint8Array(dt))).toThrow(/not plain data/);
+    // l = [1]; l.append(l); pickle.dumps(l, protocol=2)
+    const cyc = parsePickle(new Uint8Array(Buffer.from('gAJdcQAoSwFoAGUu', 'base64'))) as PickleValue[];
+    expect(cyc[0]).toBe(1);
+    expect(cyc[1]).toBe(cyc);
+  });
   it('reports truncation with an offset', () => {
     const full = fixture('plain_p4');
     for (const cut of [1, 10, full.length >> 1, full.length - 1]) {

@@ -235,8 +235,9 @@ class Machine {
           break;
         case 0x2e: {
           // STOP
-          const v = this.pop();
-          return this.finish(v);
+          const v = this.finish(this.pop());
+          this.assertPlain(v);
+          return v;
         }
         case 0x28: // MARK
           this.metastack.push(this.stack);
@@ -513,6 +514,23 @@ class Machine {
         default:
           this.fail(`unknown pickle opcode 0x${code.toString(16).padStart(2, '0')}`);
       }
+    }
+  }
+
+  /** Tuples may have held numpy helper objects; make sure none reached the result (no recursion: cycles and depth are fine). */
+  private assertPlain(root: PickleValue): void {
+    const seen = new Set<unknown>();
+    const todo: unknown[] = [root];
+    while (todo.length > 0) {
+      const v = todo.pop();
+      if (v === null || typeof v !== 'object' || v instanceof Uint8Array || seen.has(v)) continue;
+      seen.add(v);
+      if (v instanceof Global || v instanceof Dtype || v instanceof NdBuilder) {
+        this.fail(`the pickle's result contains ${v instanceof Global ? `the global ${v.name}` : 'a numpy dtype or unfinished array'}, which is not plain data`);
+      }
+      if (Array.isArray(v) || v instanceof Set) for (const x of v) todo.push(x);
+      else if (v instanceof Map) for (const [k, x] of v) todo.push(k, x);
+      else if ((v as PickledNdarray).kind === 'ndarray' && Array.isArray((v as PickledNdarray).data)) todo.push((v as PickledNdarray).data);
     }
   }
 
