@@ -13,3 +13,4 @@ export { evalPairs, type EvalPairsOptions, type EvalPairsResult } from './eval/e
 export { readNumericMatrix, type NumericMatrix } from './eval/read-matrix';
 export { doctor, formatDoctor } from './models/doctor';
 export { modelParams, solarParamComparisons, type ModelParams, type PaperComparison } from './models/params';
+export { fetchDatasets, type FetchDatasetsOptions, type FetchDatasetsReport } from './data/fetch-datasets';

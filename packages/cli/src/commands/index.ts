@@ -7,6 +7,7 @@ import { listCommand } from './list';
 import { showCommand } from './show';
 import { doctorCommand } from './doctor';
 import { paramsCommand } from './params';
+import { fetchCommand } from './fetch';
 
 /**
  * Each command module exports a factory taking `setExit` (to report exit code 1 for a failed
@@ -31,4 +32,5 @@ export const COMMANDS: CommandFactory[] = [
   evalPairsCommand,
   doctorCommand,
   paramsCommand,
+  fetchCommand,
 ];
