@@ -134,3 +134,12 @@ export {
   type Manifest,
   type ManifestEntry,
 } from './fetch';
+export {
+  DATA_CHOICES,
+  resolveUbcSubset,
+  resolveHPatches,
+  resolveRevisitop,
+  type DataChoice,
+  type DataSourceOptions,
+  type ResolvedDataset,
+} from './data-source';
