@@ -104,6 +104,34 @@ describe('fpr95 input checks and invariants', () => {
       }
     }
   });
+  it('large inputs (one-pass bracketed path and its fallbacks) agree with sorting', () => {
+    let s = 777;
+    const rnd = (): number => (s = (s * 16807) % 2147483647) / 2147483647;
+    const reference = (dist: ArrayLike<number>, lab: ArrayLike<number>, conv: 'hardnet' | 'hynet', strict: boolean): number => {
+      const pos: number[] = [];
+      const neg: number[] = [];
+      for (let i = 0; i < dist.length; i++) ((lab[i] as number) !== 0 ? pos : neg).push(dist[i] as number);
+      pos.sort((a, b) => a - b);
+      const k = conv === 'hardnet' ? Math.ceil(0.95 * pos.length) - 1 : Math.ceil(pos.length * 0.95);
+      const t = pos[k] as number;
+      return neg.filter((d) => (strict ? d < t : d <= t)).length / neg.length;
+    };
+    const sets: [string, Float32Array | Float64Array, Uint8Array][] = [];
+    const n = 30000;
+    const lab = Uint8Array.from({ length: n }, () => (rnd() < 0.5 ? 1 : 0));
+    sets.push(['random float64', Float64Array.from(lab, (l) => Math.abs((l ? 0.6 : 1.1) + 0.3 * (rnd() - 0.5))), lab]);
+    sets.push(['rounded float32 (ties)', Float32Array.from(lab, (l) => Math.round(((l ? 0.6 : 1.0) + 0.4 * rnd()) * 50) / 50), lab]);
+    sets.push(['all equal', new Float64Array(n).fill(0.5), lab]);
+    sets.push(['sorted positives first', Float64Array.from({ length: n }, (_, i) => i / n), Uint8Array.from({ length: n }, (_, i) => (i < n / 2 ? 1 : 0))]);
+    for (const [, dist, l] of sets) {
+      expect(fpr95(dist, l).fpr).toBe(reference(dist, l, 'hardnet', false));
+      expect(fpr95(dist, l, { ties: 'positives-first' }).fpr).toBe(reference(dist, l, 'hardnet', true));
+      expect(fpr95(dist, l, { convention: 'hynet' }).fpr).toBe(reference(dist, l, 'hynet', false));
+    }
+    const bad = Float64Array.from(lab, () => 0.5);
+    bad[12345] = NaN;
+    expect(() => fpr95(bad, lab)).toThrow(/distance 12345 is NaN/);
+  });
   it('kthSmallest agrees with sorting', () => {
     const v = Array.from({ length: 301 }, (_, i) => Math.sin(i * 7.3) * 10);
     const sorted = [...v].sort((a, b) => a - b);

@@ -68,19 +68,11 @@ export function fpr95(distances: NumericArray, labels: NumericArray, o: Fpr95Opt
   const recall = o.recall ?? 0.95;
   assertSameLength(distances, labels, 'distances and labels');
   const n = distances.length;
-  // pass 1: validate and gather the positive distances (float32 input stays float32: selection
-  // and comparisons are exact on the same values)
-  const buf = distances instanceof Float32Array ? new Float32Array(n) : new Float64Array(n);
   let nPos = 0;
-  let poison = 0; // becomes NaN if any distance is NaN or infinite
   for (let i = 0; i < n; i++) {
-    const d = distances[i] as number;
-    poison += d * 0;
     const l = labels[i] as number;
-    buf[nPos] = d; // branch-free compaction
     nPos += (l | -l) >>> 31; // 1 for a non-zero integer label
   }
-  if (poison !== 0) assertFinite(distances, 'distance');
   const nNeg = n - nPos;
   if (nPos === 0) throw new InputError('FPR@95 needs at least one positive pair; none given');
   if (nNeg === 0) throw new InputError('FPR@95 needs at least one negative pair; none given');
@@ -100,11 +92,99 @@ export function fpr95(distances: NumericArray, labels: NumericArray, o: Fpr95Opt
     throw new InputError(`unknown FPR@95 convention "${String(convention)}"`);
   }
   const strict = convention === 'hardnet' && (o.ties ?? 'negatives-first') === 'positives-first';
-  const t = kthSmallestInPlace(buf.subarray(0, nPos), k);
-  const fp = countNegatives(distances, labels, t, strict);
+  const { t, fp } = bracketedThreshold(distances, labels, nPos, k, strict) ?? exactThreshold(distances, labels, nPos, k, strict);
   const r: Fpr95Result = { fpr: fp / nNeg, threshold: t, falsePositives: fp, positives: nPos, negatives: nNeg, convention };
   if (convention === 'hardnet') r.ties = o.ties ?? 'negatives-first';
   return r;
+}
+
+/**
+ * t = k-th smallest positive distance (0-based) and FP = #(negative d <= t), or < t when strict,
+ * by gathering the positives, selecting, and counting: three linear passes. Validates distances.
+ */
+function exactThreshold(distances: NumericArray, labels: NumericArray, nPos: number, k: number, strict: boolean): { t: number; fp: number } {
+  const n = distances.length;
+  // float32 input stays float32: selection and comparisons are exact on the same values
+  const buf = distances instanceof Float32Array ? new Float32Array(n) : new Float64Array(n);
+  let j = 0;
+  let poison = 0; // becomes NaN if any distance is NaN or infinite
+  for (let i = 0; i < n; i++) {
+    const d = distances[i] as number;
+    const l = labels[i] as number;
+    poison += d * 0;
+    buf[j] = d; // branch-free compaction
+    j += (l | -l) >>> 31;
+  }
+  if (poison !== 0) assertFinite(distances, 'distance');
+  const t = kthSmallestInPlace(buf.subarray(0, nPos), k);
+  return { t, fp: countNegatives(distances, labels, t, strict) };
+}
+
+/**
+ * The same as {@link exactThreshold} in one pass over the data, when it can be: a sorted stride
+ * sample of the positives gives two pivots around the k-th; one pass validates, counts positives
+ * and negatives below the lower pivot and keeps the few values between the pivots; t is selected
+ * among the kept positives, FP = negatives below the lower pivot + kept negatives <= t (t lies
+ * between the pivots, so nothing above the upper one can count). Returns undefined (use the exact
+ * path) for small inputs, when the pivots miss the k-th positive, or when too many values tie
+ * between them.
+ */
+function bracketedThreshold(
+  distances: NumericArray,
+  labels: NumericArray,
+  nPos: number,
+  k: number,
+  strict: boolean,
+): { t: number; fp: number } | undefined {
+  const n = distances.length;
+  if (n < 8192 || nPos < 2048) return undefined;
+  const m = 2048;
+  const sample = new Float64Array(m);
+  let s = 0;
+  for (let j = 0; j < m; j++) {
+    const i = Math.floor((j * n) / m);
+    if ((labels[i] as number) !== 0) sample[s++] = distances[i] as number;
+  }
+  if (s < 256) return undefined;
+  const sorted = sample.subarray(0, s).sort();
+  const q = (k / nPos) * s;
+  const delta = 1.5 * Math.sqrt(s);
+  const lowV = sorted[Math.max(0, Math.floor(q - delta))] as number;
+  const highV = sorted[Math.min(s - 1, Math.ceil(q + delta))] as number;
+  if (!(lowV <= highV)) return undefined; // NaN in the sample: let the exact path report it
+  const cap = n >>> 3;
+  const keepPos = new Float64Array(cap);
+  const keepNeg = new Float64Array(cap);
+  let mp = 0;
+  let mn = 0;
+  let belowPos = 0;
+  let belowNeg = 0;
+  let poison = 0;
+  for (let i = 0; i < n; i++) {
+    const d = distances[i] as number;
+    const l = labels[i] as number;
+    poison += d * 0;
+    const isPos = (l | -l) >>> 31;
+    const below = d < lowV ? 1 : 0;
+    belowPos += below & isPos;
+    belowNeg += below & (isPos ^ 1);
+    if (d >= lowV && d <= highV) {
+      if (isPos !== 0) {
+        if (mp === cap) return undefined;
+        keepPos[mp++] = d;
+      } else {
+        if (mn === cap) return undefined;
+        keepNeg[mn++] = d;
+      }
+    }
+  }
+  if (poison !== 0) assertFinite(distances, 'distance');
+  if (!(k >= belowPos && k < belowPos + mp)) return undefined;
+  const t = kthSmallestInPlace(keepPos.subarray(0, mp), k - belowPos);
+  let fp = belowNeg;
+  if (strict) for (let i = 0; i < mn; i++) fp += (keepNeg[i] as number) < t ? 1 : 0;
+  else for (let i = 0; i < mn; i++) fp += (keepNeg[i] as number) <= t ? 1 : 0;
+  return { t, fp };
 }
 
 function countNegatives(dist: NumericArray, labels: NumericArray, t: number, strict: boolean): number {
