@@ -1,0 +1,260 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { createProgress, InputError, log, SeededRng, writeFileAtomicSync } from '@descbench/core';
+import { PointPairSampler, type PatchSet, type UbcPairs } from '@descbench/datasets';
+import { createTfjsNet, readSafetensors, writeSafetensors, type BatchStats, type StateDict, type TfjsNet } from '@descbench/models';
+import { evaluateFpr95 } from './evaluate-pairs';
+import { Adam, Sgd, type Optimizer } from './optimizers';
+import { pairBatchTensors } from './pair-batch';
+import { learningRate, PROFILE_SCALES, type Profile, type TrainingPreset } from './presets';
+import { resolvePairLoss } from './pair-loss';
+
+/** Training patches labelled by 3D point, and held-out pairs to report FPR@95 on each epoch. */
+export interface TrainingData {
+  name: string;
+  patches: PatchSet;
+  pointIds: Int32Array;
+  heldOut: { name: string; patches: PatchSet; pairs: UbcPairs };
+}
+
+export interface TrainOptions {
+  preset: TrainingPreset;
+  profile: Profile;
+  seed: number;
+  /** Overrides the profile's epochs. */
+  epochs?: number;
+  /** Overrides the preset's model / loss. */
+  model?: string;
+  loss?: string;
+  out: string;
+  /** Stop after this many optimiser steps of this call (tests use it to simulate a crash). */
+  stopAfterSteps?: number;
+}
+
+/** One line of `metrics.jsonl`. */
+export interface EpochMetrics {
+  epoch: number;
+  steps: number;
+  lr: number;
+  loss: number;
+  fpr95: number;
+  held_out: string;
+  seconds: number;
+}
+
+export interface TrainResult {
+  out: string;
+  weights: string;
+  epochs: EpochMetrics[];
+  /** FPR@95 of the network before any step (at initialisation). */
+  initialFpr95: number;
+  stopped: boolean;
+}
+
+/** The resolved configuration of a run; a resumed run must match it exactly. */
+export interface RunConfig {
+  model: string;
+  loss: string;
+  lossOptions: TrainingPreset['lossOptions'];
+  preset: string;
+  source: string;
+  profile: Profile;
+  seed: number;
+  optimizer: TrainingPreset['optimizer'];
+  lr: number;
+  schedule: TrainingPreset['schedule'];
+  pairsPerBatch: number;
+  stepsPerEpoch: number;
+  epochs: number;
+  flipRot: boolean;
+  data: string;
+  heldOut: string;
+  heldOutPairs: number;
+  backend: string;
+}
+
+const CHECKPOINT = /^checkpoint-epoch-(\d+)\.safetensors$/;
+
+export function resolveRunConfig(o: TrainOptions, data: TrainingData, sampler: PointPairSampler | undefined): RunConfig {
+  const scale = PROFILE_SCALES[o.profile];
+  const p = o.preset;
+  const pairsPerBatch = scale.pairsPerBatch ?? p.pairsPerBatch;
+  const fullPass = Math.floor((sampler?.numPoints ?? 0) / pairsPerBatch);
+  const stepsPerEpoch = scale.stepsPerEpoch ?? (p.stepsPerEpoch === 'points' ? fullPass : p.stepsPerEpoch);
+  return {
+    model: o.model ?? p.model,
+    loss: o.loss ?? p.loss,
+    lossOptions: p.lossOptions,
+    preset: p.name,
+    source: p.source,
+    profile: o.profile,
+    seed: o.seed,
+    optimizer: p.optimizer,
+    lr: p.lr,
+    schedule: p.schedule,
+    pairsPerBatch,
+    stepsPerEpoch,
+    epochs: o.epochs ?? scale.epochs ?? p.epochs,
+    flipRot: p.flipRot,
+    data: data.name,
+    heldOut: data.heldOut.name,
+    heldOutPairs: Math.min(scale.heldOutPairs ?? Infinity, data.heldOut.pairs.label.length),
+    backend: tf.getBackend(),
+  };
+}
+
+/**
+ * Train a descriptor network: seeded end to end (weight init from `seed`; per epoch, data order
+ * and augmentation from (seed, epoch); dropout masks from (seed, step)), a checkpoint per epoch
+ * (weights, BatchNorm statistics and optimiser state in safetensors), per-epoch metrics as JSON
+ * lines, and resume from the last checkpoint with the same final weights as an unbroken run.
+ */
+export async function trainDescriptor(data: TrainingData, o: TrainOptions): Promise<TrainResult> {
+  const probeSampler = new PointPairSampler(data.pointIds, PROFILE_SCALES[o.profile].pairsPerBatch ?? o.preset.pairsPerBatch, o.seed);
+  const cfg = resolveRunConfig(o, data, probeSampler);
+  if (cfg.stepsPerEpoch < 1) throw new InputError(`${data.name} has too few 3D points (${probeSampler.numPoints}) for one batch of ${cfg.pairsPerBatch}`);
+  mkdirSync(o.out, { recursive: true });
+  const cfgFile = join(o.out, 'config.json');
+  const cfgText = `${JSON.stringify(cfg, null, 2)}\n`;
+  if (existsSync(cfgFile) && readFileSync(cfgFile, 'utf8') !== cfgText) {
+    throw new InputError('holds a run with another configuration; use a new --out folder', { file: cfgFile });
+  }
+  writeFileAtomicSync(cfgFile, cfgText);
+
+  // Resume from the last complete checkpoint, if any: weights, BatchNorm statistics, optimiser state.
+  const last = lastCheckpoint(o.out);
+  const ck = last !== undefined ? readSafetensors(last.file) : undefined;
+  const netWeights: StateDict | undefined = ck !== undefined ? new Map([...ck.tensors].filter(([k]) => !k.startsWith('optimizer.'))) : undefined;
+  const net = await createTfjsNet(cfg.model, netWeights !== undefined ? { weights: netWeights } : { seed: cfg.seed });
+  const loss = resolvePairLoss(cfg.loss, cfg.lossOptions);
+  const opt: Optimizer = cfg.optimizer.kind === 'sgd' ? new Sgd(cfg.optimizer) : new Adam(cfg.optimizer);
+  const trainable = new Map([...net.variables].filter(([, v]) => v.trainable));
+  const metricsFile = join(o.out, 'metrics.jsonl');
+  const evalHeldOut = (): number => evaluateFpr95(net, data.heldOut.patches, data.heldOut.pairs, { limit: cfg.heldOutPairs });
+
+  let startEpoch = 1;
+  let epochs: EpochMetrics[] = [];
+  let initialFpr95: number;
+  if (last !== undefined && ck !== undefined) {
+    opt.loadState(prefixed(ck.tensors, 'optimizer.'), last.file);
+    initialFpr95 = Number(ck.metadata.initial_fpr95);
+    epochs = readMetrics(metricsFile).filter((m) => m.epoch <= last.epoch);
+    startEpoch = last.epoch + 1;
+    log.info(`resuming ${o.out} after epoch ${last.epoch}`);
+  } else {
+    initialFpr95 = evalHeldOut();
+  }
+  writeFileAtomicSync(metricsFile, epochs.map((m) => JSON.stringify(m)).join('\n') + (epochs.length ? '\n' : ''));
+
+  const total = cfg.epochs * cfg.stepsPerEpoch;
+  let stepsThisCall = 0;
+  let stopped = false;
+  for (let epoch = startEpoch; epoch <= cfg.epochs && !stopped; epoch++) {
+    const t0 = Date.now();
+    const sampler = new PointPairSampler(data.pointIds, cfg.pairsPerBatch, new SeededRng(cfg.seed).fork(epoch).int(0, 2 ** 31 - 1));
+    const augRng = cfg.flipRot ? new SeededRng(cfg.seed).fork(1_000_000 + epoch) : undefined;
+    const progress = createProgress(`epoch ${epoch}/${cfg.epochs}`, cfg.stepsPerEpoch);
+    let lossSum = 0;
+    let lr = cfg.lr;
+    for (let s = 0; s < cfg.stepsPerEpoch; s++) {
+      if (o.stopAfterSteps !== undefined && stepsThisCall >= o.stopAfterSteps) {
+        stopped = true;
+        break;
+      }
+      const k = (epoch - 1) * cfg.stepsPerEpoch + s;
+      lr = learningRate(cfg, k, total);
+      const b = sampler.next();
+      const { a, p } = pairBatchTensors(data.patches, b.anchors, b.positives, augRng);
+      lossSum += trainStep(net, trainable, opt, loss, a, p, data.patches.size, cfg.seed * 1_000_003 + k, lr);
+      stepsThisCall++;
+      progress.tick();
+    }
+    progress.done();
+    if (stopped) break;
+    const m: EpochMetrics = {
+      epoch,
+      steps: epoch * cfg.stepsPerEpoch,
+      lr,
+      loss: lossSum / cfg.stepsPerEpoch,
+      fpr95: evalHeldOut(),
+      held_out: data.heldOut.name,
+      seconds: (Date.now() - t0) / 1000,
+    };
+    epochs.push(m);
+    saveCheckpoint(o.out, epoch, net, opt, { initial_fpr95: String(initialFpr95), epoch: String(epoch) });
+    writeFileAtomicSync(metricsFile, epochs.map((x) => JSON.stringify(x)).join('\n') + '\n');
+    log.info(`epoch ${epoch}: loss ${m.loss.toFixed(4)}, FPR@95 ${(100 * m.fpr95).toFixed(2)}% on ${m.held_out}`);
+  }
+  const weights = join(o.out, 'weights.safetensors');
+  if (!stopped) writeAtomicSafetensors(weights, net.stateDict(), { model: cfg.model, seed: String(cfg.seed), preset: cfg.preset });
+  opt.dispose();
+  net.dispose();
+  return { out: o.out, weights, epochs, initialFpr95, stopped };
+}
+
+/** One optimiser step: forward anchors and positives separately (as the reference trainers), loss, gradients, update. */
+function trainStep(
+  net: TfjsNet,
+  trainable: Map<string, tf.Variable>,
+  opt: Optimizer,
+  loss: ReturnType<typeof resolvePairLoss>,
+  a: Float32Array,
+  p: Float32Array,
+  size: number,
+  dropoutSeed: number,
+  lr: number,
+): number {
+  const b = a.length / (size * size);
+  const stats: BatchStats[] = [];
+  const byName = new Map([...trainable].map(([key, v]) => [v.name, key]));
+  const { value, grads } = tf.variableGrads(() => {
+    const ta = tf.tensor4d(a, [b, size, size, 1]);
+    const tp = tf.tensor4d(p, [b, size, size, 1]);
+    const da = net.forward(ta, { training: true, dropoutSeed: 2 * dropoutSeed }, stats);
+    const dp = net.forward(tp, { training: true, dropoutSeed: 2 * dropoutSeed + 1 }, stats);
+    return loss(da, dp);
+  }, [...trainable.values()]);
+  const keyed = new Map<string, tf.Tensor>();
+  for (const [name, g] of Object.entries(grads)) keyed.set(byName.get(name) as string, g);
+  opt.step(trainable, keyed, lr);
+  net.applyBatchStats(stats);
+  const v = value.dataSync()[0] as number;
+  value.dispose();
+  for (const g of Object.values(grads)) g.dispose();
+  if (!Number.isFinite(v)) throw new Error(`training diverged: loss ${v} at lr ${lr}`);
+  return v;
+}
+
+function saveCheckpoint(dir: string, epoch: number, net: TfjsNet, opt: Optimizer, metadata: Record<string, string>): void {
+  const sd: StateDict = new Map(net.stateDict());
+  for (const [k, v] of opt.state()) sd.set(`optimizer.${k}`, v);
+  writeAtomicSafetensors(join(dir, `checkpoint-epoch-${epoch}.safetensors`), sd, metadata);
+}
+
+function writeAtomicSafetensors(file: string, sd: StateDict, metadata: Record<string, string>): void {
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeSafetensors(tmp, sd, metadata);
+  renameSync(tmp, file);
+}
+
+function lastCheckpoint(dir: string): { epoch: number; file: string } | undefined {
+  let best: { epoch: number; file: string } | undefined;
+  for (const f of readdirSync(dir)) {
+    const m = CHECKPOINT.exec(f);
+    if (m !== null && (best === undefined || Number(m[1]) > best.epoch)) best = { epoch: Number(m[1]), file: join(dir, f) };
+  }
+  return best;
+}
+
+function prefixed(sd: StateDict, prefix: string): StateDict {
+  return new Map([...sd].filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
+}
+
+function readMetrics(file: string): EpochMetrics[] {
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as EpochMetrics);
+}
