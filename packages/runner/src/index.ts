@@ -14,3 +14,8 @@ export { readNumericMatrix, type NumericMatrix } from './eval/read-matrix';
 export { doctor, formatDoctor } from './models/doctor';
 export { modelParams, solarParamComparisons, type ModelParams, type PaperComparison } from './models/params';
 export { fetchDatasets, type FetchDatasetsOptions, type FetchDatasetsReport } from './data/fetch-datasets';
+export { trainDescriptor, resolveRunConfig, type TrainingData, type TrainOptions, type TrainResult, type EpochMetrics, type RunConfig } from './training/trainer';
+export { TRAINING_PRESETS, PROFILES, PROFILE_SCALES, learningRate, parseProfile, trainingPreset, type TrainingPreset, type Profile } from './training/presets';
+export { Sgd, Adam, type Optimizer } from './training/optimizers';
+export { runTrainCommand, presetForModel, type TrainCommandOptions } from './training/train-command';
+export { parseUbcDataSpec, loadUbcSubset, ubcTrainingData } from './training/ubc-training-data';

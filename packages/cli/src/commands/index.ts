@@ -5,6 +5,7 @@ import { evalPairsCommand } from './eval-pairs';
 import { evalRanksCommand } from './eval-ranks';
 import { listCommand } from './list';
 import { showCommand } from './show';
+import { trainCommand } from './train';
 import { doctorCommand } from './doctor';
 import { paramsCommand } from './params';
 import { fetchCommand } from './fetch';
@@ -28,6 +29,7 @@ export const COMMANDS: CommandFactory[] = [
   showCommand,
   auditCommand,
   compareCommand,
+  trainCommand,
   evalRanksCommand,
   evalPairsCommand,
   doctorCommand,

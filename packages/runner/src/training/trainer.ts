@@ -28,6 +28,8 @@ export interface TrainOptions {
   model?: string;
   loss?: string;
   out: string;
+  /** Report FPR@95 on the held-out pairs after each epoch and at initialisation (default true). */
+  evalEachEpoch?: boolean;
   /** Stop after this many optimiser steps of this call (tests use it to simulate a crash). */
   stopAfterSteps?: number;
 }
@@ -38,7 +40,8 @@ export interface EpochMetrics {
   steps: number;
   lr: number;
   loss: number;
-  fpr95: number;
+  /** FPR@95 in [0, 1] on the held-out pairs; null when per-epoch evaluation is off. */
+  fpr95: number | null;
   held_out: string;
   seconds: number;
 }
@@ -47,8 +50,8 @@ export interface TrainResult {
   out: string;
   weights: string;
   epochs: EpochMetrics[];
-  /** FPR@95 of the network before any step (at initialisation). */
-  initialFpr95: number;
+  /** FPR@95 of the network before any step (at initialisation); null when per-epoch evaluation is off. */
+  initialFpr95: number | null;
   stopped: boolean;
 }
 
@@ -131,14 +134,15 @@ export async function trainDescriptor(data: TrainingData, o: TrainOptions): Prom
   const opt: Optimizer = cfg.optimizer.kind === 'sgd' ? new Sgd(cfg.optimizer) : new Adam(cfg.optimizer);
   const trainable = new Map([...net.variables].filter(([, v]) => v.trainable));
   const metricsFile = join(o.out, 'metrics.jsonl');
-  const evalHeldOut = (): number => evaluateFpr95(net, data.heldOut.patches, data.heldOut.pairs, { limit: cfg.heldOutPairs });
+  const evalEach = o.evalEachEpoch ?? true;
+  const evalHeldOut = (): number | null => (evalEach ? evaluateFpr95(net, data.heldOut.patches, data.heldOut.pairs, { limit: cfg.heldOutPairs }) : null);
 
   let startEpoch = 1;
   let epochs: EpochMetrics[] = [];
-  let initialFpr95: number;
+  let initialFpr95: number | null;
   if (last !== undefined && ck !== undefined) {
     opt.loadState(prefixed(ck.tensors, 'optimizer.'), last.file);
-    initialFpr95 = Number(ck.metadata.initial_fpr95);
+    initialFpr95 = ck.metadata.initial_fpr95 === 'null' ? null : Number(ck.metadata.initial_fpr95);
     epochs = readMetrics(metricsFile).filter((m) => m.epoch <= last.epoch);
     startEpoch = last.epoch + 1;
     log.info(`resuming ${o.out} after epoch ${last.epoch}`);
@@ -184,7 +188,7 @@ export async function trainDescriptor(data: TrainingData, o: TrainOptions): Prom
     epochs.push(m);
     saveCheckpoint(o.out, epoch, net, opt, { initial_fpr95: String(initialFpr95), epoch: String(epoch) });
     writeFileAtomicSync(metricsFile, epochs.map((x) => JSON.stringify(x)).join('\n') + '\n');
-    log.info(`epoch ${epoch}: loss ${m.loss.toFixed(4)}, FPR@95 ${(100 * m.fpr95).toFixed(2)}% on ${m.held_out}`);
+    log.info(`epoch ${epoch}: loss ${m.loss.toFixed(4)}${m.fpr95 !== null ? `, FPR@95 ${(100 * m.fpr95).toFixed(2)}% on ${m.held_out}` : ''}`);
   }
   const weights = join(o.out, 'weights.safetensors');
   if (!stopped) writeAtomicSafetensors(weights, net.stateDict(), { model: cfg.model, seed: String(cfg.seed), preset: cfg.preset });

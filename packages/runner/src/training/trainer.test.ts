@@ -1,0 +1,59 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateSyntheticUbc, loadUbcDataset } from '@descbench/datasets';
+import { readSafetensors, useTfjsBackend } from '@descbench/models';
+import { TRAINING_PRESETS } from './presets';
+import { trainDescriptor, type TrainingData } from './trainer';
+
+/**
+ * The trainer on generated UBC data (the project's own generator, official format):
+ * L2-Net with the HardNet loss, smoke profile.
+ */
+const root = mkdtempSync(join(tmpdir(), 'descbench-train-'));
+let data: TrainingData;
+
+beforeAll(async () => {
+  await useTfjsBackend('wasm');
+  generateSyntheticUbc(join(root, 'train'), { patches: 2048, seed: 11, pairs: 200 });
+  generateSyntheticUbc(join(root, 'heldout'), { patches: 2048, seed: 12, pairs: 1000 });
+  const t = loadUbcDataset(join(root, 'train'), { size: 32, resize: 'box2x2', progress: false });
+  const h = loadUbcDataset(join(root, 'heldout'), { size: 32, resize: 'box2x2', progress: false });
+  data = { name: 'gen-train', patches: t.patches, pointIds: t.pointIds, heldOut: { name: 'gen-heldout', patches: h.patches, pairs: h.pairs! } };
+});
+
+const opts = (out: string) => ({ preset: TRAINING_PRESETS.hardnet!, model: 'l2net', profile: 'smoke' as const, seed: 7, out: join(root, out) });
+const weightsOf = (file: string) => [...readSafetensors(file).tensors].map(([k, v]) => [k, Array.from(v.data)]);
+
+describe('trainDescriptor (L2-Net + HardNet loss, smoke profile, wasm)', () => {
+  let first: Awaited<ReturnType<typeof trainDescriptor>>;
+
+  test('lowers FPR@95 on held-out generated pairs well below the untrained network', async () => {
+    first = await trainDescriptor(data, opts('a'));
+    const final = first.epochs[first.epochs.length - 1]!.fpr95!;
+    const initial = first.initialFpr95!;
+    process.stderr.write(`untrained FPR@95 ${(100 * initial).toFixed(2)}%, trained ${(100 * final).toFixed(2)}%\n`);
+    expect(first.epochs).toHaveLength(3);
+    expect(final).toBeLessThan(0.6 * initial);
+    const lines = readFileSync(join(root, 'a', 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.epoch)).toEqual([1, 2, 3]);
+  });
+
+  test('the same seed twice gives identical weights', async () => {
+    const again = await trainDescriptor(data, opts('b'));
+    expect(weightsOf(again.weights)).toEqual(weightsOf(first.weights));
+  });
+
+  test('a run killed mid-epoch and resumed ends with the same weights as one never stopped', async () => {
+    const killed = await trainDescriptor(data, { ...opts('c'), stopAfterSteps: 12 + 5 }); // in epoch 2
+    expect(killed.stopped).toBe(true);
+    const resumed = await trainDescriptor(data, opts('c'));
+    expect(resumed.stopped).toBe(false);
+    expect(weightsOf(resumed.weights)).toEqual(weightsOf(first.weights));
+    expect(resumed.epochs.map((e) => e.fpr95)).toEqual(first.epochs.map((e) => e.fpr95));
+  });
+
+  test('refuses to resume a folder that holds another configuration', async () => {
+    await expect(trainDescriptor(data, { ...opts('a'), seed: 8 })).rejects.toThrow(/config\.json: holds a run with another configuration/);
+  });
+});
