@@ -12,7 +12,7 @@ import {
   type BackendProbe,
   type ConcreteBackend,
 } from '@descbench/core';
-import { registerWasmConvFilterGradient } from './wasm-conv-filter-grad';
+import { registerWasmTrainingKernels } from './wasm-training-kernels';
 
 /**
  * The only place that loads tfjs backends. `@tensorflow/tfjs-node` / `-node-gpu` and
@@ -59,7 +59,7 @@ export async function useTfjsBackend(requested: BackendName = 'auto', probe: Bac
   if (active === choice.backend && tf.getBackend() === TFJS_NAME[choice.backend]) return choice;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   require(MODULES[choice.backend]);
-  if (choice.backend === 'wasm') registerWasmConvFilterGradient();
+  if (choice.backend === 'wasm') registerWasmTrainingKernels();
   const ok = await tf.setBackend(TFJS_NAME[choice.backend]);
   if (!ok) throw new Error(`tfjs could not initialise the ${choice.backend} backend`);
   await tf.ready();
