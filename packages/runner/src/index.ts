@@ -19,3 +19,8 @@ export { TRAINING_PRESETS, PROFILES, PROFILE_SCALES, learningRate, parseProfile,
 export { Sgd, Adam, type Optimizer } from './training/optimizers';
 export { runTrainCommand, presetForModel, type TrainCommandOptions } from './training/train-command';
 export { parseUbcDataSpec, loadUbcSubset, ubcTrainingData } from './training/ubc-training-data';
+export { replayUbcTable, selectUbcRows, type UbcReplayOptions, type UbcReplayResult } from './experiments/ubc-replay';
+export { RunJournal, type CellRecord } from './experiments/run-journal';
+export { aggregateSeeds, resultsCsv, type AggregatedCell } from './experiments/seed-table';
+export { descriptorFpr95 } from './experiments/describe-pairs';
+export { compareResultsCsv } from './tables/compare';

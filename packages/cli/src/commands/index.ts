@@ -6,6 +6,7 @@ import { evalRanksCommand } from './eval-ranks';
 import { listCommand } from './list';
 import { showCommand } from './show';
 import { trainCommand } from './train';
+import { ubcCommand } from './ubc';
 import { doctorCommand } from './doctor';
 import { paramsCommand } from './params';
 import { fetchCommand } from './fetch';
@@ -30,6 +31,7 @@ export const COMMANDS: CommandFactory[] = [
   auditCommand,
   compareCommand,
   trainCommand,
+  ubcCommand,
   evalRanksCommand,
   evalPairsCommand,
   doctorCommand,

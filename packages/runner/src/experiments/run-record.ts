@@ -39,10 +39,14 @@ export function descbenchVersion(repoRoot: string): string {
 }
 
 /** `results/<paper>/<entry>/results_<ISO-timestamp>.json` (+ `.csv` in the reference layout). */
-export function writeRunRecord(resultsDir: string, table: ReferenceTable, record: RunRecord, csv: string): { json: string; csv: string } {
-  const stamp = record.date.replace(/[:.]/g, '-');
-  const base = join(resultsDir, table.id, `results_${stamp}`);
-  writeFileAtomicSync(`${base}.csv`, csv);
-  writeFileAtomicSync(`${base}.json`, `${JSON.stringify(record, null, 2)}\n`);
+export function runRecordPaths(resultsDir: string, table: ReferenceTable, date: string): { json: string; csv: string } {
+  const base = join(resultsDir, table.id, `results_${date.replace(/[:.]/g, '-')}`);
   return { json: `${base}.json`, csv: `${base}.csv` };
+}
+
+export function writeRunRecord(resultsDir: string, table: ReferenceTable, record: RunRecord, csv: string): { json: string; csv: string } {
+  const paths = runRecordPaths(resultsDir, table, record.date);
+  writeFileAtomicSync(paths.csv, csv);
+  writeFileAtomicSync(paths.json, `${JSON.stringify(record, null, 2)}\n`);
+  return paths;
 }

@@ -43,18 +43,24 @@ export interface CompareReport {
  * optional `<col>_std`) against a reference table, cell by cell.
  */
 export function compareResults(catalog: Registry<ReferenceTable>, tableId: string, resultsFile: string, o: CompareOptions = {}): CompareReport {
+  catalog.get(tableId);
+  if (!existsSync(resultsFile)) throw new InputError('no such file', { file: resultsFile });
+  return compareResultsCsv(catalog, tableId, readFileSync(resultsFile, 'utf8'), resultsFile, o);
+}
+
+/** As {@link compareResults}, on CSV text; `resultsFile` names it in errors and the report. */
+export function compareResultsCsv(catalog: Registry<ReferenceTable>, tableId: string, csv: string, resultsFile: string, o: CompareOptions = {}): CompareReport {
   const ref = catalog.get(tableId);
   const tolerance = o.tolerance ?? 0;
   const sigmas = o.sigmas ?? 2;
   if (!(tolerance >= 0)) throw new InputError(`--tolerance must be a number >= 0, got ${o.tolerance}`);
   if (!(sigmas >= 0)) throw new InputError(`--sigmas must be a number >= 0, got ${o.sigmas}`);
   if (!ref.hasReferenceCsv) throw new InputError(`${tableId} states no numbers to compare with (a ${ref.spec.kind} without reference.csv)`);
-  if (!existsSync(resultsFile)) throw new InputError('no such file', { file: resultsFile });
   const ours: ReferenceTable = {
     ...ref,
     rows: new Map([...ref.rows].map(([id, r]) => [id, { spec: r.spec, cells: new Map(), stds: new Map(), texts: new Map() }])),
   };
-  fillFromCsv(ours, readFileSync(resultsFile, 'utf8'), resultsFile, 'results');
+  fillFromCsv(ours, csv, resultsFile, 'results');
   const cells: CellComparison[] = [];
   const unmatched: { row: string; column: string }[] = [];
   for (const [rowId, row] of ours.rows) {
