@@ -7,13 +7,14 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { modelSpec, randomStateDict } from '../src';
 import { writeSafetensors } from '../src/safetensors';
-import { REFERENCE_ARCHS, REFERENCE_BATCH, REFERENCE_SEED, referenceInputs } from '../test/torch-reference-setup';
+import { GRAD_ARCHS, GRAD_BATCH, REFERENCE_ARCHS, REFERENCE_BATCH, REFERENCE_SEED, gradInputs, referenceInputs } from '../test/torch-reference-setup';
 
 const out = process.argv[2] ?? '/tmp/descbench-torch-reference';
 mkdirSync(out, { recursive: true });
-for (const arch of REFERENCE_ARCHS) {
+for (const arch of new Set([...REFERENCE_ARCHS, ...GRAD_ARCHS])) {
   const sd = randomStateDict(modelSpec(arch), REFERENCE_SEED, { mode: 'dense' });
   sd.set('__input__', { shape: [REFERENCE_BATCH, 1, 32, 32], data: referenceInputs() });
+  sd.set('__grad_input__', { shape: [GRAD_BATCH, 1, 32, 32], data: gradInputs() });
   writeSafetensors(join(out, `${arch}.safetensors`), sd);
 }
-process.stderr.write(`wrote ${REFERENCE_ARCHS.length} files to ${out}\n`);
+process.stderr.write(`wrote the reference files to ${out}\n`);

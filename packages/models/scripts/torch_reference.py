@@ -188,8 +188,36 @@ NETS = {
     'sosnet': lambda: SOSNet(0.1),
     'sosnet+soa345': lambda: SolarLocal([3, 4, 5]),
     'sosnet+soa6': lambda: SolarLocal([6]),
+    'sosnet+soa35': lambda: SolarLocal([3, 5]),
     'hynet': HyNet,
 }
+
+
+GRAD_ARCHS = ['tfeat', 'hardnet', 'sosnet+soa35', 'hynet']
+GRAD_HEAD = 16
+
+
+def training_grads(net, x):
+    """Training mode (batch statistics), dropout off; loss = mean_i <d(x_i), d(x_{i+B/2})>."""
+    for m in net.modules():
+        if isinstance(m, nn.Dropout):
+            m.p = 0.0
+    net.train()
+    net.zero_grad()
+    d = net(x)
+    a, p = d.chunk(2, 0)
+    loss = (a * p).sum(1).mean()
+    loss.backward()
+    grads = {}
+    for k, prm in net.named_parameters():
+        g = prm.grad.detach().reshape(-1).double()
+        grads[k] = {'head': [float(f'{v:.8g}') for v in g[:GRAD_HEAD].tolist()], 'l1': float(g.abs().sum())}
+    bns = [(k, b) for k, b in net.named_buffers() if k.endswith('running_mean')]
+    res = {'loss': float(loss), 'grads': grads}
+    if bns:
+        res['running_mean'] = {'key': bns[0][0], 'head': [float(f'{v:.8g}') for v in bns[0][1][:GRAD_HEAD].tolist()]}
+    net.eval()
+    return res
 
 
 def main(src, dst):
@@ -197,6 +225,7 @@ def main(src, dst):
     for arch, make in NETS.items():
         sd = read_safetensors(Path(src) / f'{arch}.safetensors')
         x = sd.pop('__input__')
+        xg = sd.pop('__grad_input__')
         net = make()
         own = net.state_dict()
         for k in own:
@@ -207,6 +236,8 @@ def main(src, dst):
         with torch.no_grad():
             y = net(x).double().numpy()
         out['outputs'][arch] = [[float(f'{v:.8g}') for v in row] for row in y]
+        if arch in GRAD_ARCHS:
+            out.setdefault('grads', {})[arch] = training_grads(net, xg)
         print(arch, y.shape, file=sys.stderr)
     Path(dst).write_text(json.dumps(out, indent=0) + '\n')
 

@@ -118,14 +118,18 @@ export class TfjsNet {
         const y = tf.mul(x, tf.rsqrt(tf.add(nu2, eps)));
         return tf.add(tf.mul(y, this.v(`${l.key}.weight`)), this.v(`${l.key}.bias`));
       }
-      case 'tlu':
-        return tf.maximum(x, this.v(`${l.key}.tau`));
+      case 'tlu': {
+        // max(x, tau) written as relu(x - tau) + tau: tfjs's Maximum gradient does not reduce
+        // over broadcast axes, so a per-channel tau would get a full-size gradient.
+        const tau = this.v(`${l.key}.tau`);
+        return tf.add(tf.relu(tf.sub(x, tau)), tau);
+      }
       case 'relu':
         return tf.relu(x);
       case 'tanh':
         return tf.tanh(x);
       case 'maxPool':
-        return tf.maxPool(x as tf.Tensor4D, l.k, l.stride, 'valid');
+        return l.k === l.stride ? blockMaxPool(x as tf.Tensor4D, l.k) : tf.maxPool(x as tf.Tensor4D, l.k, l.stride, 'valid');
       case 'dropout': {
         const i = nextDrop();
         if (!o.training || l.rate <= 0) return x;
@@ -218,24 +222,42 @@ export class TfjsNet {
   /** The current parameters in PyTorch layout and key order. */
   stateDict(): StateDict {
     const sd: StateDict = new Map();
-    for (const [key, v] of this.variables) {
-      const shape = this.hostShapes.get(key)!;
-      const t = tf.tidy(() => {
-        if (this.frnKeys.has(key)) return tf.reshape(v, shape);
-        if (shape.length === 4) return tf.transpose(v, [3, 2, 0, 1]);
-        if (shape.length === 2) return tf.transpose(v, [1, 0]);
-        return v.clone();
-      });
-      sd.set(key, { shape: [...shape], data: t.dataSync() as Float32Array });
-      t.dispose();
-    }
+    for (const [key, v] of this.variables) sd.set(key, this.toTorchLayout(key, v));
     return sd;
+  }
+
+  /** A tensor shaped like variable `key` (e.g. its gradient) in PyTorch layout. */
+  toTorchLayout(key: string, v: tf.Tensor): HostTensor {
+    const shape = this.hostShapes.get(key);
+    if (shape === undefined) throw new Error(`no variable ${key}`);
+    const t = tf.tidy(() => {
+      if (this.frnKeys.has(key)) return tf.reshape(v, shape);
+      if (shape.length === 4) return tf.transpose(v, [3, 2, 0, 1]);
+      if (shape.length === 2) return tf.transpose(v, [1, 0]);
+      return tf.clone(v);
+    });
+    const data = t.dataSync() as Float32Array;
+    t.dispose();
+    return { shape: [...shape], data };
   }
 
   dispose(): void {
     for (const v of this.variables.values()) v.dispose();
     this.variables.clear();
   }
+}
+
+/**
+ * Non-overlapping max pooling (kernel = stride, floor mode) as a reshape and a max: the same values
+ * as `tf.maxPool`, but its gradient comes from `Max`, because the wasm backend's `MaxPoolGrad`
+ * (tfjs 4.22) returns wrong input gradients (checked against the cpu backend and PyTorch).
+ */
+function blockMaxPool(x: tf.Tensor4D, k: number): tf.Tensor4D {
+  const [b, h, w, c] = x.shape;
+  const oh = Math.floor(h / k);
+  const ow = Math.floor(w / k);
+  const cropped = oh * k === h && ow * k === w ? x : tf.slice(x, [0, 0, 0, 0], [b, oh * k, ow * k, c]);
+  return tf.reshape(tf.max(tf.reshape(cropped, [b, oh, k, ow, k, c]), [2, 4]), [b, oh, ow, c]);
 }
 
 /** `[B, 1, P, P]` NCHW floats -> a `[B, P, P, 1]` tensor (the same memory order when C = 1). */
