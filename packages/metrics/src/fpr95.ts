@@ -98,14 +98,29 @@ export function fpr95(distances: NumericArray, labels: NumericArray, o: Fpr95Opt
   return r;
 }
 
+const scratchBuffers: Float64Array[] = [];
+
+/**
+ * A reusable float64 work buffer of at least `size` (its first `size` entries are returned).
+ * Reuse avoids allocating off-heap memory on every call, which costs more than the work when the
+ * process holds large typed arrays (external-memory pressure triggers garbage collections).
+ */
+function scratch(slot: number, size: number): Float64Array {
+  let b = scratchBuffers[slot];
+  if (b === undefined || b.length < size) {
+    b = new Float64Array(Math.max(size, 1024));
+    scratchBuffers[slot] = b;
+  }
+  return b.subarray(0, size);
+}
+
 /**
  * t = k-th smallest positive distance (0-based) and FP = #(negative d <= t), or < t when strict,
  * by gathering the positives, selecting, and counting: three linear passes. Validates distances.
  */
 function exactThreshold(distances: NumericArray, labels: NumericArray, nPos: number, k: number, strict: boolean): { t: number; fp: number } {
   const n = distances.length;
-  // float32 input stays float32: selection and comparisons are exact on the same values
-  const buf = distances instanceof Float32Array ? new Float32Array(n) : new Float64Array(n);
+  const buf = scratch(3, n);
   let j = 0;
   let poison = 0; // becomes NaN if any distance is NaN or infinite
   for (let i = 0; i < n; i++) {
@@ -139,7 +154,7 @@ function bracketedThreshold(
   const n = distances.length;
   if (n < 8192 || nPos < 2048) return undefined;
   const m = 2048;
-  const sample = new Float64Array(m);
+  const sample = scratch(0, m);
   let s = 0;
   for (let j = 0; j < m; j++) {
     const i = Math.floor((j * n) / m);
@@ -148,13 +163,13 @@ function bracketedThreshold(
   if (s < 256) return undefined;
   const sorted = sample.subarray(0, s).sort();
   const q = (k / nPos) * s;
-  const delta = 1.5 * Math.sqrt(s);
+  const delta = 1.2 * Math.sqrt(s); // the k-th sample position has a standard deviation below sqrt(s)/4
   const lowV = sorted[Math.max(0, Math.floor(q - delta))] as number;
   const highV = sorted[Math.min(s - 1, Math.ceil(q + delta))] as number;
   if (!(lowV <= highV)) return undefined; // NaN in the sample: let the exact path report it
-  const cap = n >>> 3;
-  const keepPos = new Float64Array(cap);
-  const keepNeg = new Float64Array(cap);
+  const cap = n >>> 2;
+  const keepPos = scratch(1, cap);
+  const keepNeg = scratch(2, cap);
   let mp = 0;
   let mn = 0;
   let belowPos = 0;
@@ -170,7 +185,7 @@ function bracketedThreshold(
     belowNeg += below & (isPos ^ 1);
     if (d >= lowV && d <= highV) {
       if (isPos !== 0) {
-        if (mp === cap) return undefined;
+        if (mp === cap) return undefined; // too many values between the pivots
         keepPos[mp++] = d;
       } else {
         if (mn === cap) return undefined;
