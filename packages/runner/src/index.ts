@@ -24,3 +24,4 @@ export { RunJournal, type CellRecord } from './experiments/run-journal';
 export { aggregateSeeds, resultsCsv, type AggregatedCell } from './experiments/seed-table';
 export { descriptorFpr95 } from './experiments/describe-pairs';
 export { compareResultsCsv } from './tables/compare';
+export { describePatches, readInputPatches, type DescribeOptions, type DescribeResult } from './models/describe';

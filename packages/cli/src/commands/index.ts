@@ -9,6 +9,7 @@ import { trainCommand } from './train';
 import { ubcCommand } from './ubc';
 import { doctorCommand } from './doctor';
 import { paramsCommand } from './params';
+import { describeCommand } from './describe';
 import { fetchCommand } from './fetch';
 
 /**
@@ -36,5 +37,6 @@ export const COMMANDS: CommandFactory[] = [
   evalPairsCommand,
   doctorCommand,
   paramsCommand,
+  describeCommand,
   fetchCommand,
 ];

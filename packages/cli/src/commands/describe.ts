@@ -1,0 +1,48 @@
+import { BACKENDS, parseBackendName } from '@descbench/core';
+import { describePatches } from '@descbench/runner';
+import type { CommandFactory } from './index';
+
+export const describeCommand: CommandFactory = () => ({
+  command: 'describe',
+  describe: 'Compute descriptors of patches (UBC .bmp tile or folder, HPatches .png strip or sequence folder) into a [N, dim] .npy',
+  builder: (y) =>
+    y
+      .option('model', { type: 'string', demandOption: true, describe: 'Zoo model, optionally tagged (hardnet.liberty)' })
+      .option('weights', { type: 'string', describe: 'PyTorch checkpoint (.pth/.params); absent: seeded random weights' })
+      .option('input', { type: 'string', demandOption: true, describe: 'Patches: .bmp tile, .png strip, or a folder' })
+      .option('out', { type: 'string', demandOption: true, describe: 'Output .npy (float32 [N, dim])' })
+      .option('limit', { type: 'number', describe: 'Only the first N patches' })
+      .option('runtime', { choices: ['onnx', 'tfjs'] as const, default: 'onnx' as const, describe: 'Inference engine' })
+      .option('backend', { type: 'string', default: 'auto', describe: `tfjs backend for --runtime tfjs: ${BACKENDS.join(', ')}` })
+      .option('batch-size', { type: 'number', default: 256 })
+      .option('resize', { choices: ['box2x2', 'pil-antialias'] as const, describe: 'Downsampling to the model size (default box2x2 for 2x)' })
+      .option('seed', { type: 'number', describe: 'Seed of random weights (no --weights)' })
+      .option('json', { type: 'boolean', default: false, describe: 'Print a JSON summary on stdout' }),
+  handler: async (a: {
+    model: string;
+    weights?: string;
+    input: string;
+    out: string;
+    limit?: number;
+    runtime: 'onnx' | 'tfjs';
+    backend: string;
+    batchSize: number;
+    resize?: 'box2x2' | 'pil-antialias';
+    seed?: number;
+    json: boolean;
+  }) => {
+    const r = await describePatches({
+      model: a.model,
+      input: a.input,
+      out: a.out,
+      runtime: a.runtime,
+      backend: parseBackendName(a.backend),
+      batchSize: a.batchSize,
+      ...(a.weights !== undefined ? { weights: a.weights } : {}),
+      ...(a.limit !== undefined ? { limit: a.limit } : {}),
+      ...(a.resize !== undefined ? { resize: a.resize } : {}),
+      ...(a.seed !== undefined ? { seed: a.seed } : {}),
+    });
+    process.stdout.write(a.json ? `${JSON.stringify(r)}\n` : `${r.count} descriptors of dim ${r.dim} (${r.runtime}) -> ${r.out} in ${r.seconds.toFixed(1)} s\n`);
+  },
+});

@@ -1,0 +1,130 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { extname, join } from 'node:path';
+import { InputError, createProgress, log, type BackendName } from '@descbench/core';
+import {
+  HPATCHES_PATCH_SIZE,
+  loadHPatchesSequence,
+  loadUbcPatches,
+  readPatchStrip,
+  readUbcTile,
+  resizePatches,
+  writeNpy,
+  type PatchSet,
+  type ResizeConvention,
+} from '@descbench/datasets';
+import { createModel, useTfjsBackend, type Runtime } from '@descbench/models';
+
+export interface DescribeOptions {
+  model: string;
+  weights?: string;
+  /** A UBC tile (.bmp), a UBC subset folder, an HPatches strip (.png) or an HPatches sequence folder. */
+  input: string;
+  out: string;
+  limit?: number;
+  runtime?: Runtime;
+  /** tfjs backend when `runtime` is tfjs. */
+  backend?: BackendName;
+  batchSize?: number;
+  /** Downsampling of 64x64 patches to the model's size (default `box2x2`, HardNet/HyNet); other sizes use `pil-antialias`. */
+  resize?: ResizeConvention;
+  seed?: number;
+  progress?: boolean;
+}
+
+export interface DescribeResult {
+  model: string;
+  input: string;
+  out: string;
+  count: number;
+  dim: number;
+  runtime: Runtime;
+  seconds: number;
+}
+
+const UBC_TILE = 1024;
+const UBC_PATCH = 64;
+
+/** Patches of an input path, at their native size (uint8). */
+export function readInputPatches(input: string, limit?: number): PatchSet & { kind: string } {
+  if (!existsSync(input)) throw new InputError('input does not exist', { file: input });
+  if (statSync(input).isDirectory()) {
+    if (existsSync(join(input, 'ref.png'))) {
+      const seq = loadHPatchesSequence(input);
+      const sets = [...seq.images.values()];
+      const data = new Uint8Array(sets.reduce((a, s) => a + s.data.length, 0));
+      let o = 0;
+      for (const s of sets) {
+        data.set(s.data, o);
+        o += s.data.length;
+      }
+      return cap({ count: seq.count * sets.length, size: HPATCHES_PATCH_SIZE, data, kind: `hpatches sequence (${[...seq.images.keys()].join(', ')})` }, limit);
+    }
+    if (readdirSync(input).some((f) => /^patches\d{4}\.bmp$/.test(f))) {
+      return { ...loadUbcPatches(input, { size: 64, ...(limit !== undefined ? { count: limit } : {}) }), kind: 'ubc subset' };
+    }
+    throw new InputError('folder is neither an HPatches sequence (ref.png) nor a UBC subset (patchesNNNN.bmp)', { file: input });
+  }
+  const ext = extname(input).toLowerCase();
+  if (ext === '.bmp') {
+    const tile = readUbcTile(input);
+    const per = UBC_TILE / UBC_PATCH;
+    const data = new Uint8Array(per * per * UBC_PATCH * UBC_PATCH);
+    for (let p = 0; p < per * per; p++) {
+      const r = Math.floor(p / per);
+      const c = p % per;
+      for (let y = 0; y < UBC_PATCH; y++) {
+        const src = (r * UBC_PATCH + y) * UBC_TILE + c * UBC_PATCH;
+        data.set(tile.subarray(src, src + UBC_PATCH), (p * UBC_PATCH + y) * UBC_PATCH);
+      }
+    }
+    return cap({ count: per * per, size: UBC_PATCH, data, kind: 'ubc tile' }, limit);
+  }
+  if (ext === '.png') return cap({ ...readPatchStrip(input), kind: 'hpatches strip' }, limit);
+  throw new InputError('unsupported input: expected a .bmp tile, a .png patch strip or a folder', { file: input });
+}
+
+function cap<T extends PatchSet>(s: T, limit?: number): T {
+  if (limit === undefined || limit >= s.count) return s;
+  if (!Number.isInteger(limit) || limit < 1) throw new InputError(`--limit must be a positive integer, got ${limit}`, { at: '--limit' });
+  return { ...s, count: limit, data: s.data.subarray(0, limit * s.size * s.size) };
+}
+
+/**
+ * `bench describe`: compute descriptors of every patch of an input with a zoo model and write
+ * them as a `[N, dim]` float32 .npy (atomically). Patches are resized to the model's size and
+ * scaled to [0, 1]; the model applies its own input normalisation.
+ */
+export async function describePatches(o: DescribeOptions): Promise<DescribeResult> {
+  const t0 = Date.now();
+  const runtime = o.runtime ?? 'onnx';
+  if (runtime === 'tfjs') await useTfjsBackend(o.backend ?? 'auto');
+  const model = await createModel(o.model, { runtime, ...(o.weights !== undefined ? { weights: o.weights } : {}), ...(o.seed !== undefined ? { seed: o.seed } : {}) });
+  try {
+    const src = readInputPatches(o.input, o.limit);
+    const P = model.patchSize;
+    let pixels = src.data;
+    if (src.size !== P) {
+      const conv: ResizeConvention = o.resize ?? (src.size === 2 * P ? 'box2x2' : 'pil-antialias');
+      if (conv === 'box2x2' && src.size !== 2 * P) throw new InputError(`box2x2 needs ${2 * P}px patches, got ${src.size}px`, { at: '--resize' });
+      log.info(`${src.kind}: ${src.count} patches ${src.size}x${src.size} -> ${P}x${P} (${conv})`);
+      pixels = resizePatches(src.data, src.count, src.size, P, conv);
+    }
+    const n = src.count;
+    const bs = o.batchSize ?? 256;
+    const out = new Float32Array(n * model.dim);
+    const progress = o.progress === false ? undefined : createProgress(`describe ${o.model}`, n);
+    for (let i = 0; i < n; i += bs) {
+      const b = Math.min(bs, n - i);
+      const x = new Float32Array(b * P * P);
+      const chunk = pixels.subarray(i * P * P, (i + b) * P * P);
+      for (let k = 0; k < x.length; k++) x[k] = chunk[k]! / 255;
+      out.set(await model.describe(x, b), i * model.dim);
+      progress?.tick(b);
+    }
+    progress?.done();
+    writeNpy(o.out, { data: out, shape: [n, model.dim] });
+    return { model: o.model, input: o.input, out: o.out, count: n, dim: model.dim, runtime, seconds: (Date.now() - t0) / 1000 };
+  } finally {
+    model.dispose();
+  }
+}
