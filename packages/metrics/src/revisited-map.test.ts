@@ -43,6 +43,9 @@ d('revisited mAP against golden/revisitop_map.json', () => {
         row.forEach((v, j) => close((r.pks[q] as Float64Array)[j] as number, v)),
       );
       expect(r.emptyQueries).toBe(1);
+      g.expected.adjusted_positive_ranks_0based.forEach((e: number[] | null, q: number) =>
+        expect(r.adjusted[q] === null ? null : Array.from(r.adjusted[q] as Int32Array)).toEqual(e),
+      );
     });
   }
 });
@@ -70,6 +73,7 @@ d('revisited protocols against golden/revisitop_protocols.json', () => {
         e.aps.forEach((v: number | null, i: number) => close(r.aps[i] as number, v));
         e['mP@k'].forEach((v: number, i: number) => close(r.mPk[i] as number, v));
         e['P@k'].forEach((row: (number | null)[], q: number) => row.forEach((v, j) => close((r.pks[q] as Float64Array)[j] as number, v)));
+        e.adjusted.forEach((a: number[] | null, q: number) => expect(r.adjusted[q] === null ? null : Array.from(r.adjusted[q] as Int32Array)).toEqual(a));
       }
     });
   }

@@ -31,6 +31,8 @@ export interface MapResult {
   pks: Float64Array[];
   /** Queries left out because their ok list is empty. */
   emptyQueries: number;
+  /** `[Q]` 0-based positions of each query's ok images after the junk shift; null where ok is empty. */
+  adjusted: (Int32Array | null)[];
 }
 
 export const DEFAULT_KAPPAS: readonly number[] = [1, 5, 10];
@@ -81,6 +83,7 @@ export function mapFromLocated(
   const aps = new Float64Array(nq);
   const pks: Float64Array[] = [];
   const pr = new Array<number>(kappas.length).fill(0);
+  const adjusted: (Int32Array | null)[] = [];
   let sum = 0;
   let nempty = 0;
   for (let q = 0; q < nq; q++) {
@@ -90,6 +93,7 @@ export function mapFromLocated(
     if (n === 0) {
       aps[q] = NaN;
       prs.fill(NaN);
+      adjusted.push(null);
       nempty++;
       continue;
     }
@@ -103,6 +107,7 @@ export function mapFromLocated(
       if ((m & okMask) !== 0) pos.push((positions[i] as number) - junkBefore);
       if ((m & junkMask) !== 0) junkBefore++;
     }
+    adjusted.push(Int32Array.from(pos));
     const ap = apFromPositions(pos, n);
     sum = sum + ap;
     aps[q] = ap;
@@ -127,6 +132,7 @@ export function mapFromLocated(
     mPk: pr.map((v) => v / denom),
     pks,
     emptyQueries: nempty,
+    adjusted,
   };
 }
 
