@@ -73,6 +73,12 @@ d('evalRanks on the real ground truth', () => {
     expect(r.dbSize).toBe(4993);
     expect(r.emptyQueries.easy).toBe(2);
     check(r, EXPECTED.roxford5k);
+    // int64, as numpy argsort writes it, in Fortran order: same numbers
+    const p64 = join(dir, 'ox64.npy');
+    const f = new BigInt64Array(depth * nq);
+    for (let rr = 0; rr < depth; rr++) for (let q = 0; q < nq; q++) f[q * depth + rr] = BigInt(data[rr * nq + q] as number);
+    writeNpy(p64, { data: f, shape: [depth, nq], fortranOrder: true });
+    check(evalRanks({ gnd: gndOx, ranks: p64 }), EXPECTED.roxford5k);
   });
 
   it('rparis6k, truncated to 1000, as text in queries-x-db layout', () => {
