@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError } from '@descbench/core';
+import { InputError, Registry } from '@descbench/core';
 
 /**
  * The datasets `bench fetch` knows: official download URLs (as the reference code uses them),
@@ -124,10 +124,15 @@ export const DATASET_CATALOG: readonly CatalogEntry[] = [
   },
 ];
 
+/** The catalog as a Registry (unknown names fail with near-miss suggestions, exit code 2). */
+export function catalogRegistry(catalog: readonly CatalogEntry[] = DATASET_CATALOG): Registry<CatalogEntry> {
+  const r = new Registry<CatalogEntry>('dataset');
+  for (const e of catalog) r.register(e.name, e);
+  return r;
+}
+
 export function findCatalogEntry(name: string, catalog: readonly CatalogEntry[] = DATASET_CATALOG): CatalogEntry {
-  const e = catalog.find((c) => c.name === name);
-  if (e === undefined) throw new InputError(`unknown dataset ${JSON.stringify(name)}; known: ${catalog.map((c) => c.name).join(', ')}`);
-  return e;
+  return catalogRegistry(catalog).get(name);
 }
 
 /** True when every `present` path of the entry exists under the data root. */

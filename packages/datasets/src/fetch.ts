@@ -102,11 +102,20 @@ export async function downloadFile(url: string, dest: string, o: DownloadOptions
     const out = createWriteStream(part, { flags: have > 0 ? 'a' : 'w' });
     await new Promise<void>((resolveP, reject) => {
       let failed = false;
+      // On an interruption keep what arrived: stop piping, flush the part file, then reject.
       const fail = (e: Error): void => {
         if (failed) return;
         failed = true;
-        out.destroy();
-        reject(new Error(`download of ${url} interrupted after ${statSync(part).size} bytes (rerun to resume): ${e.message}`));
+        res.unpipe(out);
+        const done = (): void => {
+          const got = existsSync(part) ? statSync(part).size : 0;
+          reject(new Error(`download of ${url} interrupted after ${got} bytes (rerun to resume): ${e.message}`));
+        };
+        if (out.writableFinished || out.destroyed) done();
+        else {
+          out.once('close', done);
+          out.end();
+        }
       };
       res.on('data', (c: Buffer) => bar?.tick(c.length));
       res.on('aborted', () => fail(new Error('connection aborted')));
@@ -117,12 +126,16 @@ export async function downloadFile(url: string, dest: string, o: DownloadOptions
       res.on('end', () => {
         if (!res.complete) fail(new Error('connection closed early'));
       });
-      out.on('error', fail);
-      out.on('finish', () => {
+      out.on('error', (e) => {
         if (!failed) {
-          if (!res.complete) fail(new Error('connection closed early'));
-          else resolveP();
+          failed = true;
+          reject(e);
         }
+      });
+      out.on('finish', () => {
+        if (failed) return;
+        if (!res.complete) fail(new Error('connection closed early'));
+        else resolveP();
       });
       res.pipe(out);
     });

@@ -153,3 +153,18 @@ export function checkPatchList(list: HPatchesPatchList, counts: ReadonlyMap<stri
     if ((list.index[i] as number) >= c) throw new InputError(`patch index ${list.index[i]} outside 0..${c - 1} of ${s}`, { file, line: i + 2, column: 'idx' });
   }
 }
+
+/**
+ * Load sequences of a patch release folder: all of them, or the named ones (e.g. a split's
+ * `test` list). A named sequence missing from the folder is an InputError.
+ */
+export function loadHPatchesRelease(root: string, o: { sequences?: readonly string[]; images?: readonly string[] } = {}): Map<string, HPatchesSequence> {
+  const names = o.sequences ?? listHPatchesSequences(root);
+  const out = new Map<string, HPatchesSequence>();
+  for (const n of names) {
+    const dir = join(root, n);
+    if (!existsSync(dir)) throw new InputError(`sequence ${n} is not in the patch release`, { file: dir });
+    out.set(n, loadHPatchesSequence(dir, o.images !== undefined ? { images: o.images } : {}));
+  }
+  return out;
+}

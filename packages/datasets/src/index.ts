@@ -29,6 +29,7 @@ export {
   stripToPatches,
   readPatchStrip,
   loadHPatchesSequence,
+  loadHPatchesRelease,
   listHPatchesSequences,
   readHPatchesSplits,
   readHPatchesPatchList,
@@ -114,6 +115,7 @@ export { generateSyntheticRevisitop, type SyntheticRevisitopOptions, type Synthe
 export { resolveDataRoot } from './data-root';
 export {
   DATASET_CATALOG,
+  catalogRegistry,
   findCatalogEntry,
   isDatasetPresent,
   requireDataset,

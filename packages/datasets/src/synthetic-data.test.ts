@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateSyntheticHPatches } from './synthetic-hpatches';
 import { generateSyntheticRevisitop } from './synthetic-revisitop';
-import { checkPatchList, loadHPatchesSequence, readHPatchesPatchList, readHPatchesSplits, HPATCHES_IMAGES } from './hpatches';
+import { checkPatchList, loadHPatchesRelease, loadHPatchesSequence, readHPatchesPatchList, readHPatchesSplits, HPATCHES_IMAGES } from './hpatches';
 import { loadRevisitopDataset, protocolLists, readGlobalFeatures, type RevisitopProtocol } from './revisitop';
 import { patchAt } from './ubc-phototour';
 
@@ -27,6 +27,9 @@ describe('generated HPatches data', () => {
     const splits = readHPatchesSplits(join(r.tasksDir, 'splits.json'));
     expect(splits.get('full')!.test).toHaveLength(4);
     expect(splits.get('a')!.test.length + splits.get('a')!.train!.length).toBe(4);
+    const test = loadHPatchesRelease(r.releaseDir, { sequences: splits.get('a')!.test, images: ['ref', 'e1'] });
+    expect([...test.keys()]).toEqual(splits.get('a')!.test);
+    expect(() => loadHPatchesRelease(r.releaseDir, { sequences: ['v_missing'] })).toThrow(/v_missing: sequence v_missing is not in the patch release/);
     const counts = new Map<string, number>();
     const seqs = r.sequences.map((s) => loadHPatchesSequence(join(r.releaseDir, s)));
     seqs.forEach((s) => counts.set(s.name, s.count));

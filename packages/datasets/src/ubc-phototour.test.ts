@@ -6,6 +6,7 @@ import { findSharedDir, isInputError } from '@descbench/core';
 import { decodeBmp8, encodeBmp8 } from './bmp';
 import { listUbcTiles, loadUbcDataset, loadUbcPatches, patchAt, readUbcInfo, readUbcInterest, readUbcPairs, readUbcTile } from './ubc-phototour';
 import { PointPairSampler } from './ubc-sampler';
+import { resizePatches } from './patch-resize';
 
 const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
@@ -95,6 +96,10 @@ describe('UBC subset folder (generated)', () => {
     expect(patchAt(a, 20)[10 * 32 + 5]).toBe(20); // flat region
     expect(patchAt(b, 20)[10 * 32 + 5]).toBe(20);
     expect(sha(a.data)).not.toBe(sha(b.data));
+    // the fused tile path gives exactly resizePatches(64x64 patches, 'box2x2')
+    const full = loadUbcPatches(dir, { count: 300, progress: false });
+    expect(sha(a.data)).toBe(sha(resizePatches(full.data, 300, 64, 32, 'box2x2')));
+    expect(sha(b.data)).toBe(sha(resizePatches(full.data, 300, 64, 32, 'pil-antialias')));
   });
   it('bad info/pairs lines name file:line', () => {
     const info = join(tmp, 'info-bad.txt');

@@ -101,10 +101,12 @@ export function loadUbcPatches(dir: string, o: LoadUbcPatchesOptions = {}): Patc
   for (let t = 0; t < nTiles; t++) {
     const px = readUbcTile(tiles[t] as string);
     const inTile = Math.min(UBC_PATCHES_PER_TILE, count - t * UBC_PATCHES_PER_TILE);
-    const target = size === 64 ? data.subarray(t * UBC_PATCHES_PER_TILE * per) : cut;
-    cutTile(px, inTile, target);
-    if (size === 32) {
-      resizePatches(cut, inTile, 64, 32, o.resize as ResizeConvention, data.subarray(t * UBC_PATCHES_PER_TILE * per));
+    const dst = data.subarray(t * UBC_PATCHES_PER_TILE * per);
+    if (size === 64) cutTile(px, inTile, dst);
+    else if (o.resize === 'box2x2') boxTile(px, inTile, dst);
+    else {
+      cutTile(px, inTile, cut);
+      resizePatches(cut, inTile, 64, 32, o.resize as ResizeConvention, dst);
     }
     bar?.tick();
   }
@@ -121,6 +123,27 @@ function cutTile(px: Uint8Array, n: number, out: Uint8Array): void {
     for (let y = 0; y < P; y++) {
       const s = (r * P + y) * UBC_TILE_SIZE + c * P;
       out.set(px.subarray(s, s + P), (k * P + y) * P);
+    }
+  }
+}
+
+/**
+ * Fused cut + `box2x2` for the first `n` patches of a tile: `[n, 32, 32]`, each output pixel
+ * `(a + b + c + d + 2) >> 2` of its 2x2 block (same numbers as resizePatches(..., 'box2x2')).
+ */
+function boxTile(px: Uint8Array, n: number, out: Uint8Array): void {
+  const W = UBC_TILE_SIZE;
+  for (let k = 0; k < n; k++) {
+    const r = (k / UBC_PATCHES_PER_ROW) | 0;
+    const c = k % UBC_PATCHES_PER_ROW;
+    const o0 = k * 1024;
+    for (let y = 0; y < 32; y++) {
+      let s0 = (r * 64 + 2 * y) * W + c * 64;
+      let s1 = s0 + W;
+      const o = o0 + y * 32;
+      for (let x = 0; x < 32; x++, s0 += 2, s1 += 2) {
+        out[o + x] = ((px[s0] as number) + (px[s0 + 1] as number) + (px[s1] as number) + (px[s1 + 1] as number) + 2) >> 2;
+      }
     }
   }
 }
