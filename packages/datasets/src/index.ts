@@ -99,6 +99,8 @@ export {
   cropQuery,
   readImageList,
   readGlobalFeatures,
+  readRevisitopFeatures,
+  type RevisitopFeatures,
   type RevisitopName,
   type RevisitopDataset,
   type RevisitopProtocol,

@@ -162,3 +162,26 @@ export function readGlobalFeatures(file: string, o: ReadFeaturesOptions = {}): G
   }
   return { count, dim, data };
 }
+
+/** Database / query (/ distractor) descriptors of a revisitop dataset, checked against its gnd. */
+export interface RevisitopFeatures {
+  db: GlobalFeatures;
+  queries: GlobalFeatures;
+  distractors?: GlobalFeatures;
+}
+
+/**
+ * Read the global descriptors of a dataset: `db` must have |imlist| rows and `queries`
+ * |qimlist| rows, all of one dimension (InputError otherwise).
+ */
+export function readRevisitopFeatures(
+  ds: RevisitopDataset,
+  files: { db: string; queries: string; distractors?: string },
+  o: { layout?: 'rows' | 'columns' } = {},
+): RevisitopFeatures {
+  const layout = o.layout ?? 'rows';
+  const db = readGlobalFeatures(files.db, { layout, count: ds.gnd.imlist.length });
+  const queries = readGlobalFeatures(files.queries, { layout, count: ds.gnd.qimlist.length, dim: db.dim });
+  if (files.distractors === undefined) return { db, queries };
+  return { db, queries, distractors: readGlobalFeatures(files.distractors, { layout, dim: db.dim }) };
+}

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { generateSyntheticHPatches } from './synthetic-hpatches';
 import { generateSyntheticRevisitop } from './synthetic-revisitop';
 import { checkPatchList, loadHPatchesRelease, loadHPatchesSequence, readHPatchesPatchList, readHPatchesSplits, HPATCHES_IMAGES } from './hpatches';
-import { loadRevisitopDataset, protocolLists, readGlobalFeatures, type RevisitopProtocol } from './revisitop';
+import { loadRevisitopDataset, protocolLists, readGlobalFeatures, readRevisitopFeatures, type RevisitopProtocol } from './revisitop';
 import { patchAt } from './ubc-phototour';
 
 let tmp: string;
@@ -93,6 +93,9 @@ describe('generated revisitop data', () => {
       const db = readGlobalFeatures(r.featureFiles.db, { count: ds.gnd.imlist.length, dim: 32 });
       const qs = readGlobalFeatures(r.featureFiles.queries, { count: 12, dim: 32 });
       expect(readGlobalFeatures(r.featureFiles.distractors!).count).toBe(50);
+      const all = readRevisitopFeatures(ds, r.featureFiles);
+      expect(all.distractors!.dim).toBe(32);
+      expect(() => readRevisitopFeatures(ds, { db: r.featureFiles.queries, queries: r.featureFiles.queries })).toThrow(/queries\.npy: 12 descriptors, expected 300/);
       return { easy: meanAp(db.data, qs.data, 32, ds.gnd.gnd, 'easy'), hard: meanAp(db.data, qs.data, 32, ds.gnd.gnd, 'hard'), medium: meanAp(db.data, qs.data, 32, ds.gnd.gnd, 'medium') };
     });
     expect(maps[0]!.medium).toBeGreaterThan(maps[1]!.medium + 0.1);
