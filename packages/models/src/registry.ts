@@ -3,7 +3,7 @@ import type { OnnxProvider } from './backends/onnx';
 import { OnnxDescriptor, TfjsDescriptor } from './descriptor';
 import { HYNET_WEIGHTS, hynetSpec } from './hynet';
 import { HARDNET_WEIGHTS, SOLAR_LOCAL_WEIGHTS, SOSNET_WEIGHTS, hardnetSpec, l2netSpec, sosnetPlusSpec, sosnetSpec } from './l2net';
-// SIFT_IMPORT
+import { createSiftDescriptor } from './sift';
 import type { NetSpec } from './spec';
 import { checkStateDict, randomStateDict, type StateDict } from './state-dict';
 import { TFEAT_WEIGHTS, tfeatSpec } from './tfeat';
@@ -50,7 +50,7 @@ function buildRegistry(): Registry<ModelEntry> {
     });
   }
   r.register('hynet', { description: 'HyNet (FRN + TLU)', paper: 'Tian et al., NeurIPS 2020', spec: hynetSpec, weights: HYNET_WEIGHTS });
-  // SIFT_REG r.register('sift', { description: 'SIFT descriptor of the whole patch (hand-crafted, OpenCV conventions)', paper: 'Lowe, IJCV 2004', weights: {}, create: createSiftDescriptor });
+  r.register('sift', { description: 'SIFT descriptor of the whole patch (hand-crafted, OpenCV conventions)', paper: 'Lowe, IJCV 2004', weights: {}, create: createSiftDescriptor });
   return r;
 }
 

@@ -14,8 +14,8 @@ export interface WeightsEntry {
 /** Tag -> weights entry; the first tag is the default. */
 export type WeightsTable = Record<string, WeightsEntry>;
 
-/** Which engine runs a network: tfjs (training, any tfjs backend) or onnxruntime (inference, default for evaluation). */
-export type Runtime = 'tfjs' | 'onnx';
+/** Which engine runs a model: tfjs (training, any tfjs backend), onnxruntime (inference, default for evaluation), or plain JS (hand-crafted). */
+export type Runtime = 'tfjs' | 'onnx' | 'js';
 
 export interface ModelOptions {
   /** A state dict (already parsed) or a checkpoint path; absent: seeded random initialisation. */
