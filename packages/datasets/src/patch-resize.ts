@@ -102,53 +102,58 @@ function precompute(inSize: number, outSize: number): Coeffs {
   return { bounds, k, ksize };
 }
 
-function clip8(v: number): number {
-  // v is an integer accumulator; PIL: >= 1 << (PRECISION_BITS + 8) -> 255, <= 0 -> 0, else >> PRECISION_BITS.
-  if (v >= 2 ** (PRECISION_BITS + 8)) return 255;
-  if (v <= 0) return 0;
-  return v >> PRECISION_BITS; // 0 < v < 2^30 here, so the 32-bit shift is exact
-}
-
 /** One square resampler (same coefficients for both axes). */
 class PilResampler {
   private readonly c: Coeffs;
   private readonly tmp: Uint8Array;
+  private readonly acc: Float64Array;
   constructor(
     private readonly from: number,
     private readonly to: number,
   ) {
     this.c = precompute(from, to);
     this.tmp = new Uint8Array(from * to);
+    this.acc = new Float64Array(to);
   }
 
   run(src: Uint8Array, s0: number, out: Uint8Array, o0: number): void {
     const { from, to, tmp } = this;
     const { bounds, k, ksize } = this.c;
     const half = 1 << (PRECISION_BITS - 1);
-    const needH = from !== to;
-    // Horizontal pass: [from, from] -> [from, to]. (PIL skips a pass whose size does not change.)
-    if (needH) {
+    const top = 2 ** (PRECISION_BITS + 8);
+    // Horizontal pass: [from, from] -> [from, to] (uint8, clipped as PIL does between passes).
+    if (from !== to) {
       for (let y = 0; y < from; y++) {
         const row = s0 + y * from;
+        const trow = y * to;
         for (let xx = 0; xx < to; xx++) {
-          const xmin = bounds[2 * xx] as number;
+          const xmin = row + (bounds[2 * xx] as number);
           const xmax = bounds[2 * xx + 1] as number;
+          const kb = xx * ksize;
           let ss = half;
-          for (let x = 0; x < xmax; x++) ss += (src[row + xmin + x] as number) * (k[xx * ksize + x] as number);
-          tmp[y * to + xx] = clip8(ss);
+          for (let x = 0; x < xmax; x++) ss += (src[xmin + x] as number) * (k[kb + x] as number);
+          tmp[trow + xx] = ss >= top ? 255 : ss <= 0 ? 0 : ss >> PRECISION_BITS;
         }
       }
     } else {
       tmp.set(src.subarray(s0, s0 + from * from));
     }
-    // Vertical pass: [from, to] -> [to, to].
+    // Vertical pass: [from, to] -> [to, to], row by row so tmp is read contiguously.
     for (let yy = 0; yy < to; yy++) {
       const ymin = bounds[2 * yy] as number;
       const ymax = bounds[2 * yy + 1] as number;
+      const kb = yy * ksize;
+      const acc = this.acc;
+      acc.fill(half);
+      for (let y = 0; y < ymax; y++) {
+        const w = k[kb + y] as number;
+        const trow = (ymin + y) * to;
+        for (let xx = 0; xx < to; xx++) acc[xx]! += (tmp[trow + xx] as number) * w;
+      }
+      const o = o0 + yy * to;
       for (let xx = 0; xx < to; xx++) {
-        let ss = half;
-        for (let y = 0; y < ymax; y++) ss += (tmp[(ymin + y) * to + xx] as number) * (k[yy * ksize + y] as number);
-        out[o0 + yy * to + xx] = clip8(ss);
+        const ss = acc[xx] as number;
+        out[o + xx] = ss >= top ? 255 : ss <= 0 ? 0 : ss >> PRECISION_BITS;
       }
     }
   }
