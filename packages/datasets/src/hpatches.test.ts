@@ -90,6 +90,20 @@ describe('HPatches patch release (generated)', () => {
     writeFileSync(f, '1 0 0\n0 x 0\n0 0 1\n');
     expect(thrown(() => readHomography(f)).message).toMatch(/H_1_2:2, column "1": not a number/);
   });
+  it('corrupt PNGs, bad PPM headers and malformed splits.json are InputErrors naming the file', () => {
+    const f = join(tmp, 'trunc.png');
+    writeFileSync(f, strip(2, 0).subarray(0, 60));
+    const e = thrown(() => readPatchStrip(f));
+    expect(isInputError(e)).toBe(true);
+    expect(e.message).toMatch(/trunc\.png: not a readable PNG/);
+    expect(thrown(() => decodePnm(Buffer.from('P3\n1 1\n255\n0 0 0'), 'a.ppm')).message).toMatch(/a\.ppm, byte 0: unsupported PNM type "P3"/);
+    expect(thrown(() => decodePnm(Buffer.from('P6\n1 x\n255\n'), 'b.ppm')).message).toMatch(/b\.ppm, byte 4: bad height "x"/);
+    const sj = join(tmp, 'splits.json');
+    writeFileSync(sj, '{"a": {"test": ["v_x", 3]}}');
+    expect(thrown(() => readHPatchesSplits(sj)).message).toMatch(/splits\.json, split "a": "test" must be a list of sequence names/);
+    writeFileSync(sj, '{"a": ');
+    expect(thrown(() => readHPatchesSplits(sj)).message).toMatch(/splits\.json: not valid JSON/);
+  });
   it('PPM parsing with comments and truncation', () => {
     const head = Buffer.from('P6\n# c\n2 1\n255\n');
     const img = decodePnm(Buffer.concat([head, Buffer.from([255, 0, 0, 0, 0, 255])]));
