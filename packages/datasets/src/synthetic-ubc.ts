@@ -137,7 +137,7 @@ export function generateSyntheticUbc(dir: string, o: SyntheticUbcOptions = {}): 
         do b = pr.int(0, total - 1);
         while (pointOf[b] === pointOf[a]);
       }
-      lines.push(`${a} ${pointOf[a]} 0 ${b} ${pointOf[b]} 0 0`);
+      lines.push(`${a} ${pointOf[a]} 0 ${b} ${pointOf[b]} 0`);
     }
     const pairsFile = `m50_${nPairs}_${nPairs}_0.txt`;
     writeFileSync(join(tmp, pairsFile), lines.join('\n') + '\n');

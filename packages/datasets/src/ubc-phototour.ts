@@ -162,7 +162,7 @@ export function readUbcInfo(file: string): Int32Array {
   return ids;
 }
 
-/** `interest.txt`: one keypoint per patch: reference image id, x, y, orientation, scale. */
+/** `interest.txt`: one keypoint per patch: reference image id, x, y, orientation, scale (log2 units). */
 export interface UbcInterestPoints {
   imageId: Int32Array;
   x: Float64Array;
@@ -202,7 +202,8 @@ export interface UbcPairs {
 }
 
 /**
- * A `m50_*` pair file: columns 0 = patch1, 1 = point1, 3 = patch2, 4 = point2 (others unused but
+ * A `m50_*` pair file (`patchID1 3DpointID1 unused1 patchID2 3DpointID2 unused2`): columns 0 = patch1,
+ * 1 = point1, 3 = patch2, 4 = point2 (the others unused but
  * must be numeric); label = point1 == point2. With `numPatches`, patch ids outside
  * `0..numPatches-1` are an InputError naming the line.
  */
