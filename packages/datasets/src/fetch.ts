@@ -31,6 +31,8 @@ export interface DownloadResult {
   resumedFrom: number;
 }
 
+const IDLE_TIMEOUT_MS = 60_000;
+
 function request(url: string, headers: Record<string, string>, redirects: number): Promise<IncomingMessage> {
   return new Promise((resolveP, reject) => {
     const get = url.startsWith('https:') ? httpsGet : url.startsWith('http:') ? httpGet : undefined;
@@ -44,6 +46,8 @@ function request(url: string, headers: Record<string, string>, redirects: number
       }
       resolveP(res);
     });
+    // A stalled connection fails (and the .part is resumed by the next fetch).
+    req.setTimeout(IDLE_TIMEOUT_MS, () => req.destroy(new Error(`no data for ${IDLE_TIMEOUT_MS / 1000} s`)));
     req.on('error', reject);
   });
 }
