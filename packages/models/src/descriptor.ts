@@ -18,6 +18,8 @@ export function checkPatchInput(name: string, patchSize: number, patches: Float3
   }
 }
 
+const TFJS_CHUNK = 256;
+
 /** A spec-defined network run by tfjs on the active tfjs backend (eval mode). */
 export class TfjsDescriptor implements PatchDescriptor {
   readonly runtime: Runtime = 'tfjs';
@@ -33,10 +35,16 @@ export class TfjsDescriptor implements PatchDescriptor {
 
   async describe(patches: Float32Array, batch: number): Promise<Float32Array> {
     checkPatchInput(this.name, this.patchSize, patches, batch);
-    const out = tf.tidy(() => this.net.forward(patchesToTensor(patches, batch, this.patchSize)));
-    const data = (await out.data()) as Float32Array;
-    out.dispose();
-    return data;
+    // Chunks bound the live intermediates (the wasm heap is limited to a few GB).
+    const per = this.patchSize * this.patchSize;
+    const result = new Float32Array(batch * this.dim);
+    for (let i = 0; i < batch; i += TFJS_CHUNK) {
+      const b = Math.min(TFJS_CHUNK, batch - i);
+      const out = tf.tidy(() => this.net.forward(patchesToTensor(patches.subarray(i * per, (i + b) * per), b, this.patchSize)));
+      result.set((await out.data()) as Float32Array, i * this.dim);
+      out.dispose();
+    }
+    return result;
   }
 
   dispose(): void {

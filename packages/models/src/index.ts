@@ -29,3 +29,5 @@ export { soaBlockParamCount, soaBlockParams, type SoaParamCount } from './soa-pa
 export { decodeSafetensors, encodeSafetensors, readSafetensors, writeSafetensors, type SafetensorsFile } from './safetensors';
 export { backendReport, type BackendReport } from './backends/report';
 export { paramTable, type ParamRow } from './params';
+export { soaAttention, type AttentionMap } from './attention';
+export { createSiftDescriptor, siftDescribe, SIFT_KEYPOINT } from './sift';

@@ -25,3 +25,4 @@ export { aggregateSeeds, resultsCsv, type AggregatedCell } from './experiments/s
 export { descriptorFpr95 } from './experiments/describe-pairs';
 export { compareResultsCsv } from './tables/compare';
 export { describePatches, readInputPatches, type DescribeOptions, type DescribeResult } from './models/describe';
+export { attentionMaps, parseAt, type AttentionOptions, type AttentionResult } from './models/attention';

@@ -10,6 +10,7 @@ import { ubcCommand } from './ubc';
 import { doctorCommand } from './doctor';
 import { paramsCommand } from './params';
 import { describeCommand } from './describe';
+import { attentionCommand } from './attention';
 import { fetchCommand } from './fetch';
 
 /**
@@ -38,5 +39,6 @@ export const COMMANDS: CommandFactory[] = [
   doctorCommand,
   paramsCommand,
   describeCommand,
+  attentionCommand,
   fetchCommand,
 ];
