@@ -46,9 +46,6 @@ class Global {
     readonly name: string,
   ) {}
 }
-class Mark {}
-const MARK = new Mark();
-
 export interface UnpickleOptions {
   /** Turns a persistent id (already unpickled) into a value; absent: persistent ids are refused. */
   persistentLoad?: (pid: unknown) => unknown;

@@ -27,7 +27,6 @@ export function backendReport(): BackendReport {
 
 function pkgVersion(name: string): string {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     return (require(`${name}/package.json`) as { version: string }).version;
   } catch {
     return 'not installed';

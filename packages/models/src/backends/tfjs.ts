@@ -57,7 +57,6 @@ let active: ConcreteBackend | undefined;
 export async function useTfjsBackend(requested: BackendName = 'auto', probe: BackendProbe = tfjsProbe()): Promise<BackendChoice> {
   const choice = chooseBackend(requested, probe);
   if (active === choice.backend && tf.getBackend() === TFJS_NAME[choice.backend]) return choice;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   require(MODULES[choice.backend]);
   if (choice.backend === 'wasm') registerWasmTrainingKernels();
   const ok = await tf.setBackend(TFJS_NAME[choice.backend]);
