@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findSharedDir } from '@descbench/core';
-import { HPATCHES_JITTER, extractHPatches, medianJitterOverlap, writeHPatchesSequence } from './hpatches-extract';
+import { HPATCHES_JITTER, extractHPatches, extractHPatchesRelease, medianJitterOverlap, writeHPatchesSequence } from './hpatches-extract';
+import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { makeSceneTexture, sampleTexture } from './synthetic-texture';
 import { loadHPatchesSequence } from './hpatches';
 import { loadHPatchesImageSequence } from './hpatches-sequences';
 import { patchAt, type PatchSet } from './ubc-phototour';
@@ -53,6 +55,37 @@ describe('DoG detector', () => {
     // A Gaussian blob of std s has its DoG extremum near sigma = s (within the 2^(1/3) scale sampling)
     expect(k!.sigma).toBeGreaterThan(6 / 1.5);
     expect(k!.sigma).toBeLessThan(6 * 1.5);
+  });
+});
+
+describe('extractHPatchesRelease on a generated sequences folder', () => {
+  it('writes one release folder per sequence, atomically, and resumes', () => {
+    const root = mkdtempSync(join(tmpdir(), 'descbench-hpr-'));
+    try {
+      const seqDir = join(root, 'seq', 'v_toy');
+      mkdirSync(seqDir, { recursive: true });
+      const tex = makeSceneTexture(4, 256);
+      const W = 200;
+      for (let k = 1; k <= 6; k++) {
+        const dx = 3 * (k - 1);
+        const px = Buffer.alloc(W * W);
+        // image k shows the texture shifted by dx: x_k = x_1 + dx, so H_1_k is a translation
+        for (let y = 0; y < W; y++) for (let x = 0; x < W; x++) px[y * W + x] = Math.round(sampleTexture(tex, x - dx + 20, y + 20));
+        writeFileSync(join(seqDir, `${k}.ppm`), Buffer.concat([Buffer.from(`P5\n${W} ${W}\n255\n`), px]));
+        if (k >= 2) writeFileSync(join(seqDir, `H_1_${k}`), `1 0 ${dx}\n0 1 0\n0 0 1\n`);
+      }
+      const out = join(root, 'release');
+      expect(extractHPatchesRelease(join(root, 'seq'), out, { maxPatches: 6, progress: false })).toEqual(['v_toy']);
+      expect(readdirSync(out)).toEqual(['v_toy']);
+      const seq = loadHPatchesSequence(join(out, 'v_toy'));
+      expect(seq.count).toBeGreaterThan(0);
+      expect(meanNcc(seq.images.get('ref')!, seq.images.get('e5')!)).toBeGreaterThan(0.5);
+      const t = statSync(join(out, 'v_toy', 'ref.png')).mtimeMs;
+      extractHPatchesRelease(join(root, 'seq'), out, { maxPatches: 6, progress: false });
+      expect(statSync(join(out, 'v_toy', 'ref.png')).mtimeMs).toBe(t);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
 

@@ -1,10 +1,11 @@
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError, SeededRng, writeFileAtomicSync } from '@descbench/core';
+import { InputError, SeededRng, createProgress } from '@descbench/core';
 import type { GrayImage } from './bmp';
 import { detectDog, type DogOptions, type Keypoint } from './dog-detector';
 import { encodePngGray, toGray } from './image-io';
-import { HPATCHES_NOISE_LEVELS, HPATCHES_PATCH_SIZE, type HPatchesNoise } from './hpatches';
-import { applyHomography, type HPatchesImageSequence } from './hpatches-sequences';
+import { HPATCHES_NOISE_LEVELS, HPATCHES_PATCH_SIZE, listHPatchesSequences, type HPatchesNoise } from './hpatches';
+import { applyHomography, loadHPatchesImageSequence, type HPatchesImageSequence } from './hpatches-sequences';
 import type { PatchSet } from './ubc-phototour';
 
 /**
@@ -244,12 +245,52 @@ export function extractHPatches(seq: HPatchesImageSequence, o: ExtractOptions = 
   return { keypoints: kept, images };
 }
 
-/** Write extracted patches as a patch-release sequence folder (`<root>/<name>/ref.png`, ...), each file atomically. */
+/**
+ * Write extracted patches as a patch-release sequence folder (`<root>/<name>/ref.png`, ...). The
+ * folder is written under a temporary name and renamed when complete, so a killed run leaves no
+ * half-written sequence.
+ */
 export function writeHPatchesSequence(root: string, name: string, images: ReadonlyMap<string, PatchSet>): string {
   const dir = join(root, name);
-  for (const [im, set] of images) {
-    if (set.size !== HPATCHES_PATCH_SIZE) throw new RangeError(`patches must be 65x65, got ${set.size}`);
-    writeFileAtomicSync(join(dir, `${im}.png`), encodePngGray({ width: HPATCHES_PATCH_SIZE, height: HPATCHES_PATCH_SIZE * set.count, pixels: set.data }));
+  const tmp = join(root, `.${name}.tmp-${process.pid}`);
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true });
+  try {
+    for (const [im, set] of images) {
+      if (set.size !== HPATCHES_PATCH_SIZE) throw new RangeError(`patches must be 65x65, got ${set.size}`);
+      writeFileSync(join(tmp, `${im}.png`), encodePngGray({ width: HPATCHES_PATCH_SIZE, height: HPATCHES_PATCH_SIZE * set.count, pixels: set.data }));
+    }
+    rmSync(dir, { recursive: true, force: true });
+    renameSync(tmp, dir);
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw e;
   }
   return dir;
+}
+
+/**
+ * Extract every sequence folder (`i_*`, `v_*`) of a sequences release into a patch-release
+ * folder. Sequences already present in `outRoot` are skipped (resume), each one is written
+ * atomically; progress on stderr.
+ */
+export function extractHPatchesRelease(
+  sequencesRoot: string,
+  outRoot: string,
+  o: ExtractOptions & { sequences?: readonly string[]; progress?: boolean } = {},
+): string[] {
+  const names = o.sequences ?? listHPatchesSequences(sequencesRoot);
+  const bar = o.progress === false ? undefined : createProgress('extract HPatches sequences', names.length);
+  const done: string[] = [];
+  for (const [i, n] of names.entries()) {
+    if (!existsSync(join(outRoot, n, 'ref.png'))) {
+      const seq = loadHPatchesImageSequence(join(sequencesRoot, n));
+      const ex = extractHPatches(seq, { ...o, seed: (o.seed ?? 0) * 1000 + i });
+      writeHPatchesSequence(outRoot, n, ex.images);
+    }
+    done.push(n);
+    bar?.tick();
+  }
+  bar?.done();
+  return done;
 }

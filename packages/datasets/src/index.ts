@@ -78,6 +78,7 @@ export { detectDog, gaussianBlur, dominantOrientation, type Keypoint, type DogOp
 export {
   HPATCHES_JITTER,
   extractHPatches,
+  extractHPatchesRelease,
   writeHPatchesSequence,
   drawJitter,
   jitterOverlap,
