@@ -26,3 +26,4 @@ export { descriptorFpr95 } from './experiments/describe-pairs';
 export { compareResultsCsv } from './tables/compare';
 export { describePatches, readInputPatches, type DescribeOptions, type DescribeResult } from './models/describe';
 export { attentionMaps, parseAt, type AttentionOptions, type AttentionResult } from './models/attention';
+export { generateData, GENERATE_KINDS, type GenerateDataOptions, type GenerateKind } from './data/generate-data';

@@ -12,6 +12,7 @@ import { paramsCommand } from './params';
 import { describeCommand } from './describe';
 import { attentionCommand } from './attention';
 import { fetchCommand } from './fetch';
+import { generateCommand } from './generate';
 
 /**
  * Each command module exports a factory taking `setExit` (to report exit code 1 for a failed
@@ -41,4 +42,5 @@ export const COMMANDS: CommandFactory[] = [
   describeCommand,
   attentionCommand,
   fetchCommand,
+  generateCommand,
 ];
