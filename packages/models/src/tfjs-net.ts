@@ -171,13 +171,14 @@ export class TfjsNet {
     let mean: tf.Tensor;
     let variance: tf.Tensor;
     if (o.training) {
-      const m = tf.moments(x, [0, 1, 2]);
-      mean = m.mean;
-      variance = m.variance;
+      const { y: normalised, mean: m, variance: v } = batchNormTrain(x, l.eps);
       if (stats !== undefined) {
         const count = x.shape[0]! * x.shape[1]! * x.shape[2]!;
-        stats.push({ key, momentum: l.momentum, mean: tf.keep(mean.clone()) as tf.Tensor1D, variance: tf.keep(variance.clone()) as tf.Tensor1D, count });
+        stats.push({ key, momentum: l.momentum, mean: m, variance: v, count });
+      } else {
+        tf.dispose([m, v]);
       }
+      return l.affine ? tf.add(tf.mul(normalised, this.v(`${key}.weight`)), this.v(`${key}.bias`)) : normalised;
     } else {
       mean = this.v(`${key}.running_mean`);
       variance = this.v(`${key}.running_var`);
@@ -245,6 +246,46 @@ export class TfjsNet {
     for (const v of this.variables.values()) v.dispose();
     this.variables.clear();
   }
+}
+
+/**
+ * Training-mode BatchNorm without affine, `[B, H, W, C]`: y = (x - mean) / sqrt(var + eps) with
+ * batch mean and biased variance over B, H, W, and the analytic gradient
+ * dx = r * (dy - mean(dy) - y * mean(dy * y)), r = 1 / sqrt(var + eps).
+ * The per-channel sums are matrix products with a ones row (one GEMM each), which on the wasm
+ * backend is far faster than `tf.moments`/`sum` over leading axes (those transpose first).
+ * Returns the batch statistics `[C]` too (not part of the gradient).
+ */
+export function batchNormTrain(x: tf.Tensor, eps: number): { y: tf.Tensor; mean: tf.Tensor1D; variance: tf.Tensor1D } {
+  const c = x.shape[x.shape.length - 1]!;
+  const m = x.size / c;
+  let mean: tf.Tensor1D | undefined;
+  let variance: tf.Tensor1D | undefined;
+  const body = (xIn: tf.Tensor, save: tf.GradSaveFunc) => {
+    const ones = tf.fill([1, m], 1 / m);
+    const x2 = tf.reshape(xIn, [m, c]);
+    const mu = tf.matMul(ones, x2);
+    const xc = tf.sub(x2, mu);
+    const v = tf.matMul(ones, tf.square(xc));
+    const r = tf.rsqrt(tf.add(v, eps));
+    const y2 = tf.mul(xc, r);
+    // kept: customGrad disposes what its body creates, these leave with the result
+    mean = tf.keep(tf.reshape(mu, [c]) as tf.Tensor1D);
+    variance = tf.keep(tf.reshape(v, [c]) as tf.Tensor1D);
+    save([y2, r, ones]);
+    return {
+      value: tf.reshape(y2, xIn.shape),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [ys, rs, on] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+        const dy2 = tf.reshape(dy, [m, c]) as tf.Tensor2D;
+        const mdy = tf.matMul(on, dy2);
+        const mdyy = tf.matMul(on, tf.mul(dy2, ys) as tf.Tensor2D);
+        return tf.reshape(tf.mul(rs, tf.sub(tf.sub(dy2, mdy), tf.mul(ys, mdyy))), dy.shape);
+      },
+    };
+  };
+  const y = tf.customGrad(body as unknown as Parameters<typeof tf.customGrad>[0])(x) as tf.Tensor;
+  return { y, mean: mean!, variance: variance! };
 }
 
 /**
