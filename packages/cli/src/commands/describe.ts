@@ -1,4 +1,4 @@
-import { BACKENDS, parseBackendName } from '@descbench/core';
+import { BACKENDS, InputError, parseBackendName } from '@descbench/core';
 import { describePatches } from '@descbench/runner';
 import type { CommandFactory } from './index';
 
@@ -17,6 +17,7 @@ export const describeCommand: CommandFactory = () => ({
       .option('batch-size', { type: 'number', default: 256 })
       .option('resize', { choices: ['box2x2', 'pil-antialias'] as const, describe: 'Downsampling to the model size (default box2x2 for 2x)' })
       .option('seed', { type: 'number', describe: 'Seed of random weights (no --weights)' })
+      .option('providers', { type: 'string', default: 'cpu', describe: 'onnxruntime execution providers, comma-separated (cpu, webgpu, cuda)' })
       .option('json', { type: 'boolean', default: false, describe: 'Print a JSON summary on stdout' }),
   handler: async (a: {
     model: string;
@@ -29,8 +30,12 @@ export const describeCommand: CommandFactory = () => ({
     batchSize: number;
     resize?: 'box2x2' | 'pil-antialias';
     seed?: number;
+    providers: string;
     json: boolean;
   }) => {
+    const providers = a.providers.split(',').map((p) => p.trim());
+    const bad = providers.filter((p) => !['cpu', 'webgpu', 'cuda'].includes(p));
+    if (bad.length > 0) throw new InputError(`unknown ONNX provider(s) ${bad.join(', ')}; expected cpu, webgpu or cuda`, { at: '--providers' });
     const r = await describePatches({
       model: a.model,
       input: a.input,
@@ -38,6 +43,7 @@ export const describeCommand: CommandFactory = () => ({
       runtime: a.runtime,
       backend: parseBackendName(a.backend),
       batchSize: a.batchSize,
+      providers: providers as ('cpu' | 'webgpu' | 'cuda')[],
       ...(a.weights !== undefined ? { weights: a.weights } : {}),
       ...(a.limit !== undefined ? { limit: a.limit } : {}),
       ...(a.resize !== undefined ? { resize: a.resize } : {}),

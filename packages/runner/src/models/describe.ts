@@ -12,7 +12,7 @@ import {
   type PatchSet,
   type ResizeConvention,
 } from '@descbench/datasets';
-import { createModel, useTfjsBackend, type Runtime } from '@descbench/models';
+import { createModel, useTfjsBackend, type OnnxProvider, type Runtime } from '@descbench/models';
 
 export interface DescribeOptions {
   model: string;
@@ -29,6 +29,8 @@ export interface DescribeOptions {
   resize?: ResizeConvention;
   seed?: number;
   progress?: boolean;
+  /** onnxruntime execution providers for `runtime: onnx` (default cpu; webgpu where an adapter exists). */
+  providers?: OnnxProvider[];
 }
 
 export interface DescribeResult {
@@ -98,7 +100,7 @@ export async function describePatches(o: DescribeOptions): Promise<DescribeResul
   const t0 = Date.now();
   const runtime = o.runtime ?? 'onnx';
   if (runtime === 'tfjs') await useTfjsBackend(o.backend ?? 'auto');
-  const model = await createModel(o.model, { runtime, ...(o.weights !== undefined ? { weights: o.weights } : {}), ...(o.seed !== undefined ? { seed: o.seed } : {}) });
+  const model = await createModel(o.model, { runtime, ...(o.providers !== undefined ? { providers: o.providers } : {}), ...(o.weights !== undefined ? { weights: o.weights } : {}), ...(o.seed !== undefined ? { seed: o.seed } : {}) });
   try {
     const src = readInputPatches(o.input, o.limit);
     const P = model.patchSize;
