@@ -49,6 +49,16 @@ describe('wasm Conv2DBackpropInput (custom kernel)', () => {
     await useTfjsBackend('cpu');
   });
 
+  test('frees every intermediate (stride 1, stride 2, full-cover filter)', async () => {
+    await useTfjsBackend('wasm');
+    const before = tf.backend().numDataIds();
+    inputGrad([2, 9, 9, 3], [3, 3, 3, 4], 1, 1);
+    inputGrad([2, 9, 9, 3], [3, 3, 3, 4], 2, 1);
+    inputGrad([2, 8, 8, 3], [8, 8, 3, 4], 1, 'valid');
+    expect(tf.backend().numDataIds()).toBe(before);
+    await useTfjsBackend('cpu');
+  });
+
   test('registration is idempotent and replaces the built-in kernel', async () => {
     await useTfjsBackend('wasm');
     registerWasmConvInputGradient();
