@@ -91,3 +91,15 @@ d('official TFeat checkpoints', () => {
     await expect(loadTorchStateDict(f)).rejects.toThrow(/truncated/);
   });
 });
+
+test('pre-0.4 checkpoints (_rebuild_tensor, four arguments) are read', async () => {
+  const b = legacyCheckpoint({ numel: 6, size: [2, 3], stride: [3, 1] });
+  // swap the v2 rebuild for v1 and drop its two trailing arguments (False, None) before the args TUPLE
+  const v2 = Buffer.from('torch._utils\n_rebuild_tensor_v2\n', 'latin1');
+  const at = b.indexOf(v2);
+  const tail = Buffer.from([0x89, 0x4e, 0x74, 0x52]);
+  const t = b.indexOf(tail, at);
+  const v1 = Buffer.concat([b.subarray(0, at), Buffer.from('torch._utils\n_rebuild_tensor\n', 'latin1'), b.subarray(at + v2.length, t), Buffer.from([0x74, 0x52]), b.subarray(t + 4)]);
+  const sd = await loadTorchStateDict(write('v1.pt', v1));
+  expect([...sd.get('w')!.data]).toEqual([0.5, 1.5, 2.5, 3.5, 4.5, 5.5]);
+});

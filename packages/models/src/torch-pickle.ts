@@ -3,7 +3,8 @@ import { InputError } from '@descbench/core';
 /**
  * A safe, minimal unpickler for PyTorch checkpoints: it parses the pickle opcodes a state dict
  * uses (protocols 2-5) and never executes anything. The only globals it accepts are
- * `collections.OrderedDict`, `torch._utils._rebuild_tensor_v2` and `torch.<Type>Storage`; any
+ * `collections.OrderedDict`, `torch._utils._rebuild_tensor_v2` (and its pre-0.4 form
+ * `_rebuild_tensor`, same first four arguments) and `torch.<Type>Storage`; any
  * other global is refused with an `InputError` naming it. Tensors come back as `TensorRef`s
  * pointing into storages that the caller reads (`torch-checkpoint.ts`).
  */
@@ -62,7 +63,7 @@ export interface UnpickleResult {
 
 const ALLOWED = (module: string, name: string): boolean =>
   (module === 'collections' && name === 'OrderedDict') ||
-  (module === 'torch._utils' && name === '_rebuild_tensor_v2') ||
+  (module === 'torch._utils' && (name === '_rebuild_tensor_v2' || name === '_rebuild_tensor')) ||
   (module === 'torch' && name in STORAGE_TYPES);
 
 /** Parse one pickle starting at `start`. */
@@ -123,13 +124,14 @@ export function unpickle(bytes: Uint8Array, start = 0, o: UnpickleOptions = {}):
     return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
   };
   const global = (module: string, name: string, at: number): Global => {
-    if (!ALLOWED(module, name)) fail(`refusing global ${module}.${name} (only OrderedDict, _rebuild_tensor_v2 and torch storages are allowed)`, at);
+    if (!ALLOWED(module, name)) fail(`refusing global ${module}.${name} (only OrderedDict, _rebuild_tensor(_v2) and torch storages are allowed)`, at);
     return new Global(module, name);
   };
   const call = (f: unknown, args: unknown, at: number): unknown => {
     if (!(f instanceof Global) || !Array.isArray(args)) return fail('REDUCE on a non-callable', at);
     if (f.module === 'collections') return new Map(Array.isArray(args[0]) ? (args[0] as [unknown, unknown][]) : []);
-    if (f.name === '_rebuild_tensor_v2') {
+    // v2 (PyTorch >= 0.4) appends requires_grad and hooks; v1 (0.2-0.3, e.g. HardNet's 2017 checkpoints) has only these four
+    if (f.name === '_rebuild_tensor_v2' || f.name === '_rebuild_tensor') {
       const [storage, offset, size, stride] = args as [StorageRef, number, number[], number[]];
       if (
         typeof storage !== 'object' ||
