@@ -1,12 +1,18 @@
 import { registerWasmConvFilterGradient } from './wasm-conv-filter-grad';
 import { registerWasmConvInputGradient } from './wasm-conv-input-grad';
+import { registerWasmFastSlice } from './wasm-fast-slice';
+import { registerWasmSkinnyMatMul } from './wasm-skinny-matmul';
 
 /**
  * Registers the wasm kernels that training needs or that wasm ships too slow: the convolution
  * filter gradient (missing) and input gradient (a naive loop), both rebuilt from XNNPACK
- * kernels. Idempotent; call before or after the backend is initialised.
+ * kernels; few-row matrix products (BatchNorm's GEMM reductions, which made wasm pack a large
+ * operand per call) and short-run slices (the pad gradient) as loops on the wasm heap.
+ * Idempotent; call after loading `@tensorflow/tfjs-backend-wasm`.
  */
 export function registerWasmTrainingKernels(): void {
   registerWasmConvFilterGradient();
   registerWasmConvInputGradient();
+  registerWasmSkinnyMatMul();
+  registerWasmFastSlice();
 }
