@@ -1,10 +1,11 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
-import { InputError, createProgress, log, type BackendName } from '@descbench/core';
+import { InputError, createProgress, log, writeFileAtomicSync, type BackendName } from '@descbench/core';
 import {
   HPATCHES_PATCH_SIZE,
   loadHPatchesSequence,
   loadUbcPatches,
+  readNpy,
   readPatchStrip,
   readUbcTile,
   resizePatches,
@@ -31,6 +32,8 @@ export interface DescribeOptions {
   progress?: boolean;
   /** onnxruntime execution providers for `runtime: onnx` (default cpu; webgpu where an adapter exists). */
   providers?: OnnxProvider[];
+  /** Seconds between resumable checkpoints (`<out>.partial.npy` + `.partial.json`); default 60. */
+  checkpointEverySec?: number;
 }
 
 export interface DescribeResult {
@@ -114,19 +117,59 @@ export async function describePatches(o: DescribeOptions): Promise<DescribeResul
     const n = src.count;
     const bs = o.batchSize ?? 256;
     const out = new Float32Array(n * model.dim);
+    const ck = checkpointPaths(o.out);
+    const key = describeCheckpointKey(o, n, model.dim, runtime);
+    let start = resumeFrom(ck, key, out);
+    if (start > 0) log.info(`resuming ${o.out} from patch ${start} of ${n}`);
     const progress = o.progress === false ? undefined : createProgress(`describe ${o.model}`, n);
-    for (let i = 0; i < n; i += bs) {
+    progress?.tick(start);
+    const every = (o.checkpointEverySec ?? 60) * 1000;
+    let last = Date.now();
+    for (let i = start; i < n; i += bs) {
       const b = Math.min(bs, n - i);
       const x = new Float32Array(b * P * P);
       const chunk = pixels.subarray(i * P * P, (i + b) * P * P);
       for (let k = 0; k < x.length; k++) x[k] = chunk[k]! / 255;
       out.set(await model.describe(x, b), i * model.dim);
       progress?.tick(b);
+      start = i + b;
+      if (Date.now() - last >= every && start < n) {
+        writeNpy(ck.data, { data: out, shape: [n, model.dim] });
+        writeFileAtomicSync(ck.meta, JSON.stringify({ key, done: start }));
+        last = Date.now();
+      }
     }
     progress?.done();
     writeNpy(o.out, { data: out, shape: [n, model.dim] });
+    rmSync(ck.data, { force: true });
+    rmSync(ck.meta, { force: true });
     return { model: o.model, input: o.input, out: o.out, count: n, dim: model.dim, runtime, seconds: (Date.now() - t0) / 1000 };
   } finally {
     model.dispose();
+  }
+}
+
+/** What must match for a run to resume another's checkpoint. */
+export function describeCheckpointKey(o: DescribeOptions, count: number, dim: number, runtime: Runtime): string {
+  return JSON.stringify({ model: o.model, weights: o.weights ?? null, seed: o.seed ?? null, input: o.input, count, dim, resize: o.resize ?? null, runtime });
+}
+
+export function checkpointPaths(out: string): { data: string; meta: string } {
+  return { data: `${out}.partial.npy`, meta: `${out}.partial.json` };
+}
+
+/** Rows already computed by an interrupted run with the same settings (0 if none or different). */
+function resumeFrom(ck: { data: string; meta: string }, key: string, out: Float32Array): number {
+  if (!existsSync(ck.meta) || !existsSync(ck.data)) return 0;
+  try {
+    const meta = JSON.parse(readFileSync(ck.meta, 'utf8')) as { key: string; done: number };
+    if (meta.key !== key) return 0;
+    const part = readNpy(ck.data);
+    if (part.dtype !== 'float32' || part.data.length !== out.length) return 0;
+    const dim = JSON.parse(key).dim as number;
+    out.set((part.data as Float32Array).subarray(0, meta.done * dim));
+    return meta.done;
+  } catch {
+    return 0;
   }
 }
