@@ -3,6 +3,9 @@ import { overrideWasmKernel, type WasmHeapBackend } from './wasm-heap';
 
 const MARK = Symbol.for('descbench.wasmFastSlice');
 
+/** Longest contiguous run copied by index here (longer ones: wasm's set(subarray) is as fast). */
+const MAX_RUN = 512;
+
 /**
  * `Slice` on wasm when its contiguous runs are short (e.g. the pad gradient, a crop of
  * `[B, H+2, W+2, C]` to `[B, H, W, C]`, copies runs of C floats): wasm's kernel copies each run
@@ -24,7 +27,7 @@ export function registerWasmFastSlice(): boolean {
     let run = 1;
     while (j > 0 && b[j] === 0 && s[j] === shape[j]) run *= shape[j--]!;
     const runLen = run * s[j]!;
-    if (runLen >= 64) return undefined;
+    if (runLen > MAX_RUN) return undefined;
     const strides = tf.util.computeStrides(shape);
     const be = backend as unknown as WasmHeapBackend;
     const out = be.makeOutput(s, x.dtype);

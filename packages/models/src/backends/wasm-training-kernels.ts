@@ -2,12 +2,14 @@ import { registerWasmConvFilterGradient } from './wasm-conv-filter-grad';
 import { registerWasmConvInputGradient } from './wasm-conv-input-grad';
 import { registerWasmFastSlice } from './wasm-fast-slice';
 import { registerWasmSkinnyMatMul } from './wasm-skinny-matmul';
+import { registerWasmSwapTranspose } from './wasm-swap-transpose';
 
 /**
  * Registers the wasm kernels that training needs or that wasm ships too slow: the convolution
  * filter gradient (missing) and input gradient (a naive loop), both rebuilt from XNNPACK
  * kernels; few-row matrix products (BatchNorm's GEMM reductions, which made wasm pack a large
- * operand per call) and short-run slices (the pad gradient) as loops on the wasm heap.
+ * operand per call) and short-run slices (the pad gradient) as loops on the wasm heap; the
+ * first/last-axis swap transpose as two fast wasm transposes.
  * Idempotent; call after loading `@tensorflow/tfjs-backend-wasm`.
  */
 export function registerWasmTrainingKernels(): void {
@@ -15,4 +17,5 @@ export function registerWasmTrainingKernels(): void {
   registerWasmConvInputGradient();
   registerWasmSkinnyMatMul();
   registerWasmFastSlice();
+  registerWasmSwapTranspose();
 }
