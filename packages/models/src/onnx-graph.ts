@@ -84,7 +84,7 @@ export function buildOnnxModel(spec: NetSpec, sd: StateDict, o: { attentionOutpu
       case 'frn': {
         const epsT = sd.get(`${l.key}.eps`);
         const eps = Math.abs(epsT?.data[0] ?? l.eps);
-        const nu2 = node('ReduceMean', [node('Mul', [x, x])], [ints('axes', [2, 3]), int('keepdims', 1)]);
+        const nu2 = node('Mul', [node('ReduceSumSquare', [x], [ints('axes', [2, 3]), int('keepdims', 1)]), scalar(1 / (hIn * wIn))]);
         // per-(b, c) scale weight / sqrt(nu2 + |eps|) first: one full-size Mul instead of two
         const scale = node('Mul', [node('Reciprocal', [node('Sqrt', [node('Add', [nu2, scalar(eps)])])]), weight(`${l.key}.weight`)]);
         x = node('Add', [node('Mul', [x, scale]), weight(`${l.key}.bias`)]);
