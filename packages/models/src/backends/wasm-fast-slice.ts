@@ -9,8 +9,8 @@ const MAX_RUN = 512;
 /**
  * `Slice` on wasm when its contiguous runs are short (e.g. the pad gradient, a crop of
  * `[B, H+2, W+2, C]` to `[B, H, W, C]`, copies runs of C floats): wasm's kernel copies each run
- * with `set(subarray(...))`, allocating a view per run; here the runs are copied by index on the
- * wasm heap. Long runs, strings and zero-size slices go to wasm's own kernel.
+ * with `set(subarray(...))`, allocating a view per run; here each run is one `copyWithin` on the
+ * wasm heap (input and output share it). Long runs, strings and zero-size slices go to wasm's own kernel.
  */
 export function registerWasmFastSlice(): boolean {
   return overrideWasmKernel('Slice', MARK, ({ inputs, backend, attrs }) => {
@@ -33,14 +33,20 @@ export function registerWasmFastSlice(): boolean {
     const out = be.makeOutput(s, x.dtype);
     const xv = be.typedArrayFromHeap(x);
     const ov = be.typedArrayFromHeap(out);
+    // Input and output live in the same wasm heap: each run is one copyWithin (a memmove, no view).
+    const heap = new Uint8Array(xv.buffer);
+    const e = xv.BYTES_PER_ELEMENT;
+    const runBytes = runLen * e;
     // Odometer over the outer dims 0..j-1.
-    const idx = new Array<number>(j).fill(0);
+    const idx = new Int32Array(j);
     const inner = b[j]! * run;
-    let o = 0;
+    let o = ov.byteOffset;
     for (;;) {
       let src = inner;
       for (let d = 0; d < j; d++) src += (b[d]! + idx[d]!) * strides[d]!;
-      for (let t = 0; t < runLen; t++) ov[o++] = xv[src + t]!;
+      const from = xv.byteOffset + src * e;
+      heap.copyWithin(o, from, from + runBytes);
+      o += runBytes;
       let d = j - 1;
       while (d >= 0 && ++idx[d]! === s[d]) idx[d--] = 0;
       if (d < 0) break;
