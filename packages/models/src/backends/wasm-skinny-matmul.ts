@@ -35,11 +35,18 @@ export function registerWasmSkinnyMatMul(): boolean {
     const acc = new Float64Array(n);
     for (let i = 0; i < m; i++) {
       acc.fill(0);
-      for (let kk = 0; kk < k; kk++) {
-        const s = av[i * k + kk]!;
-        if (s === 0) continue;
-        const base = kk * n;
-        for (let j = 0; j < n; j++) acc[j]! += s * bv[base + j]!;
+      const ai = i * k;
+      let kk = 0;
+      // Four rows of B per pass over the accumulator.
+      for (; kk + 4 <= k; kk += 4) {
+        const [s0, s1, s2, s3] = [av[ai + kk]!, av[ai + kk + 1]!, av[ai + kk + 2]!, av[ai + kk + 3]!];
+        const b0 = kk * n;
+        for (let j = 0; j < n; j++) acc[j]! += s0 * bv[b0 + j]! + s1 * bv[b0 + n + j]! + s2 * bv[b0 + 2 * n + j]! + s3 * bv[b0 + 3 * n + j]!;
+      }
+      for (; kk < k; kk++) {
+        const s0 = av[ai + kk]!;
+        const b0 = kk * n;
+        for (let j = 0; j < n; j++) acc[j]! += s0 * bv[b0 + j]!;
       }
       for (let j = 0; j < n; j++) ov[i * n + j] = acc[j]!;
     }
