@@ -21,6 +21,8 @@ export interface ForwardOptions {
   dropoutSeed?: number;
   /** Receives each SOA block's attention `[B, N, N]` (rows: query position, softmax over columns). */
   onAttention?: (after: number, attention: tf.Tensor3D) => void;
+  /** Receives the descriptors before the final L2 normalisation `[B, dim]` (HyNet's norm regulariser needs them). */
+  onRaw?: (raw: tf.Tensor2D) => void;
 }
 
 /** Layout change from PyTorch to tfjs for one tensor of a layer. */
@@ -144,6 +146,7 @@ export class TfjsNet {
         return l.bias ? tf.add(y, this.v(`${l.key}.bias`)) : y;
       }
       case 'l2Normalize': {
+        if (x.rank === 2) o.onRaw?.(x as tf.Tensor2D);
         const s = l.shift !== 0 ? tf.add(x, l.shift) : x;
         const n = tf.sum(tf.square(s), 1, true);
         return tf.div(s, tf.sqrt(l.eps !== 0 ? tf.add(n, l.eps) : n));
