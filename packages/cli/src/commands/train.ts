@@ -14,21 +14,24 @@ export const trainCommand: CommandFactory = () => ({
       .option('source', { choices: ['auto', 'real', 'synthetic'] as const, default: 'auto' as const, describe: 'Real data, generated data, or real when present (announced)' })
       .option('data-dir', { type: 'string', describe: 'Data root (default: $DESCBENCH_DATA, else ~/.cache/descbench)' })
       .option('patches', { type: 'number', describe: 'Patches per generated subset (synthetic data)' })
-      .option('profile', { choices: ['smoke', 'quick', 'paper'] as const, default: 'smoke' as const, describe: 'Scale of the recipe' })
+      .option('profile', { choices: ['tiny', 'smoke', 'quick', 'paper'] as const, default: 'smoke' as const, describe: 'Scale of the recipe' })
       .option('seed', { type: 'number', default: 1 })
       .option('epochs', { type: 'number', describe: "Override the profile's epochs" })
+      .option('pairs-per-batch', { type: 'number', describe: "Override the profile's anchor-positive pairs per batch" })
+      .option('steps-per-epoch', { type: 'number', describe: "Override the profile's steps per epoch" })
       .option('backend', { type: 'string', default: 'auto', describe: 'auto|tensorflow|tensorflow-gpu|webgpu|wasm|cpu' })
       .option('out', { type: 'string', demandOption: true, describe: 'Run folder (resumes when it holds the same run)' })
       .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON on stdout' }),
   handler: async (a: {
     model: string; loss?: string; preset?: string; data: string; heldOut?: string; source: 'auto' | 'real' | 'synthetic';
-    dataDir?: string; patches?: number; profile: string; seed: number; epochs?: number; backend: string; out: string; json: boolean;
+    dataDir?: string; patches?: number; profile: string; seed: number; epochs?: number; pairsPerBatch?: number; stepsPerEpoch?: number; backend: string; out: string; json: boolean;
   }) => {
     const r = await runTrainCommand({
       model: a.model, train: a.data, profile: a.profile, seed: a.seed, out: a.out, backend: a.backend, data: a.source,
       ...(a.loss !== undefined ? { loss: a.loss } : {}), ...(a.preset !== undefined ? { preset: a.preset } : {}),
       ...(a.heldOut !== undefined ? { heldOut: a.heldOut } : {}), ...(a.dataDir !== undefined ? { dataDir: a.dataDir } : {}),
       ...(a.patches !== undefined ? { patches: a.patches } : {}), ...(a.epochs !== undefined ? { epochs: a.epochs } : {}),
+      ...(a.pairsPerBatch !== undefined ? { pairsPerBatch: a.pairsPerBatch } : {}), ...(a.stepsPerEpoch !== undefined ? { stepsPerEpoch: a.stepsPerEpoch } : {}),
     });
     if (a.json) process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
     else {

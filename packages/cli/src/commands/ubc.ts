@@ -12,7 +12,7 @@ export const ubcCommand: CommandFactory = (setExit) => ({
       .option('rows', { type: 'string', array: true, describe: 'Row ids to replay (default: the first replayable row)' })
       .option('all-soa', { type: 'boolean', default: false, describe: 'SOSNet+ and every row with SOA blocks' })
       .option('all', { type: 'boolean', default: false, describe: 'Every row with a model in the zoo' })
-      .option('profile', { choices: ['smoke', 'quick', 'paper'] as const, default: 'smoke' as const, describe: 'Scale of the training recipes' })
+      .option('profile', { choices: ['tiny', 'smoke', 'quick', 'paper'] as const, default: 'smoke' as const, describe: 'Scale of the training recipes' })
       .option('seeds', { type: 'number', describe: "Seeds 1..N per cell (default: the table's)" })
       .option('data', { choices: ['auto', 'real', 'synthetic'] as const, default: 'auto' as const, describe: 'Real UBC data, generated data, or real when present (announced)' })
       .option('data-dir', { type: 'string', describe: 'Data root (default: $DESCBENCH_DATA, else ~/.cache/descbench)' })

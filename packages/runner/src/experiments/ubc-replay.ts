@@ -30,7 +30,7 @@ export interface UbcReplayOptions {
   seeds?: number;
   data?: DataChoice;
   dataDir?: string;
-  /** Patches per generated subset (synthetic data). */
+  /** Patches per generated subset (synthetic data; default 2,048 with as many test pairs). */
   patches?: number;
   backend?: string;
   /** Where results/ lives (default ./results). */
@@ -47,6 +47,9 @@ export interface UbcReplayResult {
 }
 
 const isSoa = (model: string): boolean => /\+soa\d+$/.test(model);
+
+/** Generated subsets of a replay: small, so that evaluation stays a fraction of training. */
+const REPLAY_SYNTHETIC_PATCHES = 2048;
 
 /** Which rows of a UBC table to replay. */
 export function selectUbcRows(t: ReferenceTable, o: Pick<UbcReplayOptions, 'rows' | 'allSoa' | 'all'>): string[] {
@@ -93,7 +96,7 @@ export async function replayUbcTable(catalog: Registry<ReferenceTable>, o: UbcRe
   const subset = (name: string): ReturnType<typeof loadUbcSubset> => {
     let s = subsets.get(name);
     if (s === undefined) {
-      s = loadUbcSubset(name as UbcSubset, { ...(o.data ? { data: o.data } : {}), ...(o.dataDir ? { dataDir: o.dataDir } : {}), ...(o.patches ? { patches: o.patches } : {}) });
+      s = loadUbcSubset(name as UbcSubset, { ...(o.data ? { data: o.data } : {}), ...(o.dataDir ? { dataDir: o.dataDir } : {}), patches: o.patches ?? REPLAY_SYNTHETIC_PATCHES });
       subsets.set(name, s);
     }
     return s;

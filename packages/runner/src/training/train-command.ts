@@ -18,6 +18,8 @@ export interface TrainCommandOptions extends UbcSourceOptions {
   profile: string;
   seed: number;
   epochs?: number;
+  pairsPerBatch?: number;
+  stepsPerEpoch?: number;
   out: string;
   backend: string;
 }
@@ -45,6 +47,8 @@ export async function runTrainCommand(o: TrainCommandOptions): Promise<TrainResu
     model: o.model,
     ...(o.loss !== undefined ? { loss: o.loss } : {}),
     ...(o.epochs !== undefined ? { epochs: o.epochs } : {}),
+    ...(o.pairsPerBatch !== undefined ? { pairsPerBatch: o.pairsPerBatch } : {}),
+    ...(o.stepsPerEpoch !== undefined ? { stepsPerEpoch: o.stepsPerEpoch } : {}),
     out: o.out,
   });
 }

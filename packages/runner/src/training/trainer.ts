@@ -22,8 +22,10 @@ export interface TrainOptions {
   preset: TrainingPreset;
   profile: Profile;
   seed: number;
-  /** Overrides the profile's epochs. */
+  /** Overrides the profile's epochs, pairs per batch and steps per epoch. */
   epochs?: number;
+  pairsPerBatch?: number;
+  stepsPerEpoch?: number;
   /** Overrides the preset's model / loss. */
   model?: string;
   loss?: string;
@@ -82,13 +84,14 @@ const CHECKPOINT = /^checkpoint-epoch-(\d+)\.safetensors$/;
 export function resolveRunConfig(o: TrainOptions, data: TrainingData, sampler: PointPairSampler | undefined): RunConfig {
   const scale = PROFILE_SCALES[o.profile];
   const p = o.preset;
-  const pairsPerBatch = scale.pairsPerBatch ?? p.pairsPerBatch;
+  const pairsPerBatch = o.pairsPerBatch ?? scale.pairsPerBatch ?? p.pairsPerBatch;
   const fullPass = Math.floor((sampler?.numPoints ?? 0) / pairsPerBatch);
-  const stepsPerEpoch = scale.stepsPerEpoch ?? (p.stepsPerEpoch === 'points' ? fullPass : p.stepsPerEpoch);
+  const stepsPerEpoch = o.stepsPerEpoch ?? scale.stepsPerEpoch ?? (p.stepsPerEpoch === 'points' ? fullPass : p.stepsPerEpoch);
   return {
     model: o.model ?? p.model,
     loss: o.loss ?? p.loss,
-    lossOptions: p.lossOptions,
+    // Another loss than the recipe's runs with its own defaults (the recipe's options are for its loss).
+    lossOptions: o.loss === undefined || o.loss === p.loss ? p.lossOptions : {},
     preset: p.name,
     source: p.source,
     profile: o.profile,
@@ -114,7 +117,7 @@ export function resolveRunConfig(o: TrainOptions, data: TrainingData, sampler: P
  * lines, and resume from the last checkpoint with the same final weights as an unbroken run.
  */
 export async function trainDescriptor(data: TrainingData, o: TrainOptions): Promise<TrainResult> {
-  const probeSampler = new PointPairSampler(data.pointIds, PROFILE_SCALES[o.profile].pairsPerBatch ?? o.preset.pairsPerBatch, o.seed);
+  const probeSampler = new PointPairSampler(data.pointIds, o.pairsPerBatch ?? PROFILE_SCALES[o.profile].pairsPerBatch ?? o.preset.pairsPerBatch, o.seed);
   const cfg = resolveRunConfig(o, data, probeSampler);
   if (cfg.stepsPerEpoch < 1) throw new InputError(`${data.name} has too few 3D points (${probeSampler.numPoints}) for one batch of ${cfg.pairsPerBatch}`);
   mkdirSync(o.out, { recursive: true });
@@ -215,9 +218,14 @@ function trainStep(
   const { value, grads } = tf.variableGrads(() => {
     const ta = tf.tensor4d(a, [b, size, size, 1]);
     const tp = tf.tensor4d(p, [b, size, size, 1]);
-    const da = net.forward(ta, { training: true, dropoutSeed: 2 * dropoutSeed }, stats);
-    const dp = net.forward(tp, { training: true, dropoutSeed: 2 * dropoutSeed + 1 }, stats);
-    return loss(da, dp);
+    const raw: tf.Tensor2D[] = [];
+    const onRaw = (r: tf.Tensor2D): void => {
+      raw.push(r);
+    };
+    const da = net.forward(ta, { training: true, dropoutSeed: 2 * dropoutSeed, onRaw }, stats);
+    const dp = net.forward(tp, { training: true, dropoutSeed: 2 * dropoutSeed + 1, onRaw }, stats);
+    const [ra, rp] = raw.slice(-2);
+    return loss(da, dp, ra !== undefined && rp !== undefined ? { anchors: ra, positives: rp } : undefined);
   }, [...trainable.values()]);
   const keyed = new Map<string, tf.Tensor>();
   for (const [name, g] of Object.entries(grads)) keyed.set(byName.get(name) as string, g);
