@@ -16,6 +16,7 @@ export const listCommand: CommandFactory = () => ({
     }
     const body = rows.map((r) => [
       r.id,
+      r.document,
       r.number,
       r.title,
       r.metric ?? '',
@@ -23,6 +24,6 @@ export const listCommand: CommandFactory = () => ({
       String(r.seeds),
       r.replay.here === 'smoke' ? `smoke here${r.replay.needs.length ? `; full: ${r.replay.needs.join(', ')}` : ''}` : `no: ${r.replay.needs.join(', ') || r.replay.why}`,
     ]);
-    process.stdout.write(`${markdownTable(['id', 'document', 'title', 'metric', 'datasets', 'seeds', 'replay'], body)}\n`);
+    process.stdout.write(`${markdownTable(['id', 'document', 'number', 'title', 'metric', 'datasets', 'seeds', 'replay'], body)}\n`);
   },
 });

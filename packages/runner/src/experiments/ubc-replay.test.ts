@@ -1,3 +1,4 @@
+/** @jest-environment ./packages/models/test/node-realm-environment.js */
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -30,7 +30,7 @@ export interface UbcReplayOptions {
   seeds?: number;
   data?: DataChoice;
   dataDir?: string;
-  /** Patches per generated subset (synthetic data; default 2,048 with as many test pairs). */
+  /** Patches per generated subset (synthetic data; default 1,024 with as many test pairs). */
   patches?: number;
   backend?: string;
   /** Where results/ lives (default ./results). */
@@ -49,7 +49,7 @@ export interface UbcReplayResult {
 const isSoa = (model: string): boolean => /\+soa\d+$/.test(model);
 
 /** Generated subsets of a replay: small, so that evaluation stays a fraction of training. */
-const REPLAY_SYNTHETIC_PATCHES = 2048;
+const REPLAY_SYNTHETIC_PATCHES = 1024;
 
 /** Which rows of a UBC table to replay. */
 export function selectUbcRows(t: ReferenceTable, o: Pick<UbcReplayOptions, 'rows' | 'allSoa' | 'all'>): string[] {

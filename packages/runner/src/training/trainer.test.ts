@@ -7,10 +7,9 @@ import { TRAINING_PRESETS } from './presets';
 import { trainDescriptor, type TrainingData } from './trainer';
 
 /**
- * The trainer on generated UBC data (the project's own generator, official format):
- * L2-Net with the HardNet loss and Adam (lr 1e-2, the sosnet recipe's optimiser), smoke profile.
- * (HardNet's own SGD recipe, lr 10, is tuned for batches of 1024 pairs and does not learn at the
- * smoke profile's 32: measured 44% -> 37-47%.) Determinism and resume use shorter runs.
+ * The trainer on generated UBC data (the project's own generator, official format): L2-Net with
+ * HardNet's recipe (HardNet loss, SGD lr 10 with linear decay), smoke profile. Determinism and
+ * resume use shorter runs of the same recipe.
  */
 const root = mkdtempSync(join(tmpdir(), 'descbench-train-'));
 let data: TrainingData;
@@ -24,8 +23,8 @@ beforeAll(async () => {
   data = { name: 'gen-train', patches: t.patches, pointIds: t.pointIds, heldOut: { name: 'gen-heldout', patches: h.patches, pairs: h.pairs! } };
 });
 
-const opts = (out: string) => ({ preset: TRAINING_PRESETS.sosnet!, model: 'l2net', loss: 'hardnet', profile: 'smoke' as const, seed: 7, out: join(root, out) });
-const short = (out: string) => ({ ...opts(out), epochs: 2, stepsPerEpoch: 4 });
+const opts = (out: string) => ({ preset: TRAINING_PRESETS.hardnet!, model: 'l2net', profile: 'smoke' as const, seed: 7, out: join(root, out) });
+const short = (out: string) => ({ ...opts(out), epochs: 2, stepsPerEpoch: 4, pairsPerBatch: 16 });
 const weightsOf = (file: string) => [...readSafetensors(file).tensors].map(([k, v]) => [k, Array.from(v.data)]);
 
 describe('trainDescriptor (L2-Net + HardNet loss, wasm)', () => {
@@ -37,9 +36,9 @@ describe('trainDescriptor (L2-Net + HardNet loss, wasm)', () => {
     const initial = run.initialFpr95!;
     process.stderr.write(`untrained FPR@95 ${(100 * initial).toFixed(2)}%, trained ${(100 * final).toFixed(2)}%\n`);
     expect(run.epochs).toHaveLength(3);
-    // measured: 42.2% -> 27.0% (seed 7 here gives its own numbers; the drop is what is asserted)
-    expect(final).toBeLessThan(initial - 0.1);
-    expect(final).toBeLessThan(0.75 * initial);
+    // measured here: 44.4% -> 31.2% (deterministic on the wasm backend)
+    expect(final).toBeLessThan(initial - 0.08);
+    expect(final).toBeLessThan(0.8 * initial);
     const lines = readFileSync(join(root, 'a', 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(lines.map((l) => l.epoch)).toEqual([1, 2, 3]);
   });
