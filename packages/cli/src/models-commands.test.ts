@@ -3,22 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeBmp8, encodePngGray, readNpy } from '@descbench/datasets';
-import { runCli } from './program';
-
-/** Run the CLI in-process with stdout/stderr captured. */
-async function bench(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = jest.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  const e = jest.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-  try {
-    const code = await runCli(argv);
-    return { code, out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+import { bench } from './__fixtures__/run-bench';
 
 const tmp = mkdtempSync(join(tmpdir(), 'descbench-models-cli-'));
 const tile = join(tmp, 'patches0000.bmp');

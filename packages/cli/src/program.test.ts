@@ -1,22 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { demoCsv, demoSpec, writeBenchmarks } from '../../runner/src/__fixtures__/write-table';
-import { runCli } from './program';
-
-/** Run the CLI in-process with stdout/stderr captured. */
-async function bench(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = jest.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  const e = jest.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-  try {
-    const code = await runCli(argv);
-    return { code, out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+import { bench } from './__fixtures__/run-bench';
 
 describe('bench CLI on a generated benchmarks/ folder', () => {
   const root = writeBenchmarks([{ id: 'demo/table1', spec: demoSpec, csv: demoCsv }]);

@@ -3,21 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findSharedDir } from '@descbench/core';
 import { writeNpy } from '@descbench/datasets';
-import { runCli } from '../program';
-
-/** Run the CLI in-process with stdout/stderr captured. */
-async function bench(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = jest.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  const e = jest.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-  try {
-    return { code: await runCli(argv), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+import { bench } from '../__fixtures__/run-bench';
 
 const shared = findSharedDir();
 const d = shared ? describe : describe.skip;
