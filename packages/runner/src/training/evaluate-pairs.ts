@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { UbcPairs, PatchSet } from '@descbench/datasets';
-import { fpr95, type Fpr95Convention } from '@descbench/metrics';
+import { fpr95, rowDistance, type Fpr95Convention } from '@descbench/metrics';
 import type { TfjsNet } from '@descbench/models';
 import { patchRange } from './pair-batch';
 
@@ -20,24 +20,20 @@ export function describePatches(net: TfjsNet, set: PatchSet, batch = 256): Float
   return out;
 }
 
-export function pairDistances(desc: Float32Array, dim: number, pairs: UbcPairs, limit = pairs.label.length): Float64Array {
-  const n = Math.min(limit, pairs.label.length);
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const a = (pairs.patch1[i] as number) * dim;
-    const b = (pairs.patch2[i] as number) * dim;
-    let s = 0;
-    for (let k = 0; k < dim; k++) {
-      const d = (desc[a + k] as number) - (desc[b + k] as number);
-      s += d * d;
-    }
-    out[i] = Math.sqrt(s);
-  }
+/**
+ * L2 distance of each UBC pair `[N]` from descriptors `[rows, dim]`; `rowOf` maps a patch id to
+ * its descriptor row when only the patches the pairs use were described (default: row = id).
+ */
+export function pairDistances(desc: Float32Array, dim: number, pairs: UbcPairs, o: { limit?: number; rowOf?: Int32Array } = {}): Float64Array {
+  const m = { data: desc, rows: desc.length / dim, dim };
+  const row = (id: number): number => (o.rowOf !== undefined ? (o.rowOf[id] as number) : id);
+  const out = new Float64Array(Math.min(o.limit ?? Infinity, pairs.label.length));
+  for (let i = 0; i < out.length; i++) out[i] = rowDistance(m, row(pairs.patch1[i] as number), m, row(pairs.patch2[i] as number), 'L2');
   return out;
 }
 
 export function evaluateFpr95(net: TfjsNet, set: PatchSet, pairs: UbcPairs, o: { limit?: number; convention?: Fpr95Convention } = {}): number {
   const desc = describePatches(net, set);
-  const dist = pairDistances(desc, net.spec.dim, pairs, o.limit);
+  const dist = pairDistances(desc, net.spec.dim, pairs, o.limit !== undefined ? { limit: o.limit } : {});
   return fpr95(dist, pairs.label.subarray(0, dist.length), { convention: o.convention ?? 'hardnet' }).fpr;
 }

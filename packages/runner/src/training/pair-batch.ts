@@ -42,3 +42,14 @@ export function patchRange(set: PatchSet, from: number, to: number): Float32Arra
   for (let i = 0; i < src.length; i++) out[i] = (src[i] as number) / 255;
   return out;
 }
+
+/** Patches `ids[from..to)` of a set, gathered, as `[B, 1, P, P]` floats in [0, 1]. */
+export function gatherPatches(set: PatchSet, ids: ArrayLike<number>, from: number, to: number): Float32Array {
+  const n = set.size * set.size;
+  const out = new Float32Array((to - from) * n);
+  for (let i = from; i < to; i++) {
+    const src = (ids[i] as number) * n;
+    for (let j = 0; j < n; j++) out[(i - from) * n + j] = (set.data[src + j] as number) / 255;
+  }
+  return out;
+}

@@ -136,6 +136,7 @@ export async function trainDescriptor(data: TrainingData, o: TrainOptions): Prom
   const loss = resolvePairLoss(cfg.loss, cfg.lossOptions);
   const opt: Optimizer = cfg.optimizer.kind === 'sgd' ? new Sgd(cfg.optimizer) : new Adam(cfg.optimizer);
   const trainable = new Map([...net.variables].filter(([, v]) => v.trainable));
+  const keyOfVariable = new Map([...trainable].map(([key, v]) => [v.name, key]));
   const metricsFile = join(o.out, 'metrics.jsonl');
   const evalEach = o.evalEachEpoch ?? true;
   const evalHeldOut = (): number | null => (evalEach ? evaluateFpr95(net, data.heldOut.patches, data.heldOut.pairs, { limit: cfg.heldOutPairs }) : null);
@@ -173,7 +174,7 @@ export async function trainDescriptor(data: TrainingData, o: TrainOptions): Prom
       lr = learningRate(cfg, k, total);
       const b = sampler.next();
       const { a, p } = pairBatchTensors(data.patches, b.anchors, b.positives, augRng);
-      lossSum += trainStep(net, trainable, opt, loss, a, p, data.patches.size, cfg.seed * 1_000_003 + k, lr);
+      lossSum += trainStep(net, trainable, keyOfVariable, opt, loss, a, p, data.patches.size, cfg.seed * 1_000_003 + k, lr);
       stepsThisCall++;
       progress.tick();
     }
@@ -204,6 +205,7 @@ export async function trainDescriptor(data: TrainingData, o: TrainOptions): Prom
 function trainStep(
   net: TfjsNet,
   trainable: Map<string, tf.Variable>,
+  keyOfVariable: Map<string, string>,
   opt: Optimizer,
   loss: ReturnType<typeof resolvePairLoss>,
   a: Float32Array,
@@ -214,7 +216,6 @@ function trainStep(
 ): number {
   const b = a.length / (size * size);
   const stats: BatchStats[] = [];
-  const byName = new Map([...trainable].map(([key, v]) => [v.name, key]));
   const { value, grads } = tf.variableGrads(() => {
     const ta = tf.tensor4d(a, [b, size, size, 1]);
     const tp = tf.tensor4d(p, [b, size, size, 1]);
@@ -228,7 +229,7 @@ function trainStep(
     return loss(da, dp, ra !== undefined && rp !== undefined ? { anchors: ra, positives: rp } : undefined);
   }, [...trainable.values()]);
   const keyed = new Map<string, tf.Tensor>();
-  for (const [name, g] of Object.entries(grads)) keyed.set(byName.get(name) as string, g);
+  for (const [name, g] of Object.entries(grads)) keyed.set(keyOfVariable.get(name) as string, g);
   opt.step(trainable, keyed, lr);
   net.applyBatchStats(stats);
   const v = value.dataSync()[0] as number;
