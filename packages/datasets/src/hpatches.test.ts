@@ -15,16 +15,9 @@ import {
 } from './hpatches';
 import { applyHomography, invert3, loadHPatchesImageSequence, mul3, readHomography } from './hpatches-sequences';
 import { patchAt } from './ubc-phototour';
+import { thrown } from './__fixtures__/thrown';
 
 const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
-function thrown(f: () => unknown): Error {
-  try {
-    f();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a throw');
-}
 
 let tmp: string;
 beforeAll(() => {

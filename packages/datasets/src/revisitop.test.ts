@@ -8,15 +8,7 @@ import { writeNpy } from './formats/npy';
 import { encodePickle, PlainTuple } from './pickle-writer';
 import { cropQuery, loadRevisitopDataset, protocolLists, queryCropRect, readGlobalFeatures, readImageList, roundHalfEven } from './revisitop';
 import { readRsfm120k, rsfmImagePath } from './rsfm120k';
-
-function thrown(f: () => unknown): Error {
-  try {
-    f();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a throw');
-}
+import { thrown } from './__fixtures__/thrown';
 
 let tmp: string;
 beforeAll(() => {

@@ -7,17 +7,9 @@ import { decodeBmp8, encodeBmp8 } from './bmp';
 import { listUbcTiles, loadUbcDataset, loadUbcPatches, patchAt, readUbcInfo, readUbcInterest, readUbcPairs, readUbcTile } from './ubc-phototour';
 import { PointPairSampler } from './ubc-sampler';
 import { resizePatches } from './patch-resize';
+import { thrown } from './__fixtures__/thrown';
 
 const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
-
-function thrown(f: () => unknown): Error {
-  try {
-    f();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a throw');
-}
 
 let tmp: string;
 beforeAll(() => {
