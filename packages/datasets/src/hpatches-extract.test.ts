@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findSharedDir } from '@descbench/core';
 import { HPATCHES_JITTER, extractHPatches, extractHPatchesRelease, medianJitterOverlap, writeHPatchesSequence } from './hpatches-extract';
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { makeSceneTexture, sampleTexture } from './synthetic-texture';
@@ -9,6 +8,7 @@ import { loadHPatchesSequence } from './hpatches';
 import { loadHPatchesImageSequence } from './hpatches-sequences';
 import { patchAt, type PatchSet } from './ubc-phototour';
 import { detectDog } from './dog-detector';
+import { sharedFiles } from '../../core/src/__fixtures__/shared';
 
 function ncc(a: Uint8Array, b: Uint8Array): number {
   const n = a.length;
@@ -89,17 +89,15 @@ describe('extractHPatchesRelease on a generated sequences folder', () => {
   });
 });
 
-const shared = findSharedDir();
-const d = shared ? describe : describe.skip;
-if (!shared) console.warn('skipping HPatches extraction test: ../shared (DESCBENCH_SHARED) not found');
-d('extraction from the real v_churchill sequence', () => {
+const shared = sharedFiles('HPatches extraction from the real v_churchill sequence', ['data/hpatches/sequences/v_churchill']);
+shared.describe('extraction from the real v_churchill sequence', () => {
   let tmp: string;
   beforeAll(() => {
     tmp = mkdtempSync(join(tmpdir(), 'descbench-hpx-'));
   });
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
   it('gives corresponding patches in e/h/t, deterministic, written in the release format', () => {
-    const seq = loadHPatchesImageSequence(join(shared as string, 'data/hpatches/sequences/v_churchill'));
+    const seq = loadHPatchesImageSequence(shared.path('data/hpatches/sequences/v_churchill'));
     const ex = extractHPatches(seq, { maxPatches: 40, seed: 3 });
     const n = ex.keypoints.length;
     expect(n).toBeGreaterThanOrEqual(20);

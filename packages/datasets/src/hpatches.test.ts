@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findSharedDir, isInputError } from '@descbench/core';
+import { isInputError } from '@descbench/core';
 import { encodePngGray, readPnm, toGray, decodePnm } from './image-io';
 import {
   HPATCHES_IMAGES,
@@ -16,6 +16,7 @@ import {
 import { applyHomography, invert3, loadHPatchesImageSequence, mul3, readHomography } from './hpatches-sequences';
 import { patchAt } from './ubc-phototour';
 import { thrown } from './__fixtures__/thrown';
+import { sharedFiles } from '../../core/src/__fixtures__/shared';
 
 const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
@@ -105,11 +106,9 @@ describe('HPatches patch release (generated)', () => {
   });
 });
 
-const shared = findSharedDir();
-const d = shared ? describe : describe.skip;
-if (!shared) console.warn('skipping real HPatches tests: ../shared (DESCBENCH_SHARED) not found');
-d('real HPatches data', () => {
-  const root = join(shared ?? '', 'data/hpatches');
+const shared = sharedFiles('reading the real HPatches samples', ['data/hpatches/ref-strip-unknown-sequence.png', 'data/hpatches/sequences/v_churchill', 'data/hpatches/tasks/splits.json']);
+shared.describe('real HPatches data', () => {
+  const root = shared.dir ? join(shared.dir, 'data/hpatches') : '';
   // Expected values computed at authoring time with python3-opencv 4.6 (cv2.imread(f, 0)) and np.loadtxt.
   it('the unnamed ref strip: 1,123 patches of 65x65', () => {
     const set = readPatchStrip(join(root, 'ref-strip-unknown-sequence.png'));

@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { findSharedDir } from '@descbench/core';
 import { resizePatches } from './patch-resize';
 import { decodeBmp8 } from './bmp';
+import { sharedFiles } from '../../core/src/__fixtures__/shared';
 
 /** The LCG the fixture script used (x = (1103515245 x + 12345) mod 2^31, byte = (x >> 16) & 255). */
 function lcgBytes(n: number, seed: number): Uint8Array {
@@ -60,12 +59,10 @@ describe('resizePatches box2x2 (OpenCV INTER_LINEAR at exactly 2x)', () => {
   });
 });
 
-const shared = findSharedDir();
-const d = shared ? describe : describe.skip;
-if (!shared) console.warn('skipping real-tile resize test: ../shared (DESCBENCH_SHARED) not found');
-d('pil-antialias on a real UBC tile', () => {
+const shared = sharedFiles('pil-antialias resize of a real UBC tile', ['data/phototour/notredame-sample/patches0000.bmp']);
+shared.describe('pil-antialias on a real UBC tile', () => {
   it('matches Pillow crop+resize of all 256 patches of notredame tile 0', () => {
-    const file = join(shared as string, 'data/phototour/notredame-sample/patches0000.bmp');
+    const file = shared.path('data/phototour/notredame-sample/patches0000.bmp');
     const px = decodeBmp8(readFileSync(file), file).pixels;
     const cut = new Uint8Array(256 * 64 * 64);
     for (let k = 0; k < 256; k++) {

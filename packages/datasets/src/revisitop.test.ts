@@ -1,7 +1,6 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findSharedDir } from '@descbench/core';
 import { readRevisitopGnd } from './formats/revisitop-gnd';
 import { parsePickle } from './formats/pickle';
 import { writeNpy } from './formats/npy';
@@ -9,6 +8,7 @@ import { encodePickle, PlainTuple } from './pickle-writer';
 import { cropQuery, loadRevisitopDataset, protocolLists, queryCropRect, readGlobalFeatures, readImageList, roundHalfEven } from './revisitop';
 import { readRsfm120k, rsfmImagePath } from './rsfm120k';
 import { thrown } from './__fixtures__/thrown';
+import { sharedFiles } from '../../core/src/__fixtures__/shared';
 
 let tmp: string;
 beforeAll(() => {
@@ -102,16 +102,14 @@ describe('revisitop dataset layout (generated)', () => {
   });
 });
 
-const shared = findSharedDir();
-const d = shared ? describe : describe.skip;
-if (!shared) console.warn('skipping real revisitop ground-truth test: ../shared (DESCBENCH_SHARED) not found');
-d('real revisitop ground truth', () => {
+const shared = sharedFiles('real revisitop ground-truth totals', ['data/revisitop/gnd_roxford5k.pkl', 'data/revisitop/gnd_rparis6k.pkl']);
+shared.describe('real revisitop ground truth', () => {
   // Totals computed at authoring time with python3 pickle.load over all 70 queries.
   it.each([
     ['roxford5k', 70, 4993, 3029, 2497, 1356, 'all_souls_000013', [136.5, 34.1, 648.5, 955.7]],
     ['rparis6k', 70, 6322, 6874, 10350, 7153, 'paris_defense_000605', [130, 17, 843, 732]],
   ] as const)('%s: %i queries, %i images, easy/hard/junk totals', (name, nq, n, easy, hard, junk, q0, bbx) => {
-    const g = readRevisitopGnd(join(shared as string, 'data/revisitop', `gnd_${name}.pkl`));
+    const g = readRevisitopGnd(shared.path(`data/revisitop/gnd_${name}.pkl`));
     expect(g.qimlist).toHaveLength(nq);
     expect(g.imlist).toHaveLength(n);
     expect(g.qimlist[0]).toBe(q0);

@@ -2,12 +2,13 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findSharedDir, isInputError } from '@descbench/core';
+import { isInputError } from '@descbench/core';
 import { decodeBmp8, encodeBmp8 } from './bmp';
 import { listUbcTiles, loadUbcDataset, loadUbcPatches, patchAt, readUbcInfo, readUbcInterest, readUbcPairs, readUbcTile } from './ubc-phototour';
 import { PointPairSampler } from './ubc-sampler';
 import { resizePatches } from './patch-resize';
 import { thrown } from './__fixtures__/thrown';
+import { sharedFiles } from '../../core/src/__fixtures__/shared';
 
 const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
@@ -139,10 +140,8 @@ describe('UBC subset folder (generated)', () => {
   });
 });
 
-const shared = findSharedDir();
-const d = shared ? describe : describe.skip;
-if (!shared) console.warn('skipping real UBC tiles test: ../shared (DESCBENCH_SHARED) not found');
-d('real notredame sample (8 tiles)', () => {
+const shared = sharedFiles('decoding the real notredame UBC tiles', ['data/phototour/notredame-sample']);
+shared.describe('real notredame sample (8 tiles)', () => {
   // Computed at authoring time by python3 reading the raw BMP bytes with struct/numpy
   // (pixel array at the header's offset, rows flipped bottom-up -> top-down): sha256 of the
   // 1024x1024 pixels, their sum, and the sum of patch 37 (row 2, column 5) of each tile.
@@ -157,7 +156,7 @@ d('real notredame sample (8 tiles)', () => {
     ['f9abc8ad5e8ef1044ae28e87ec6b3b529f41a3344e00db23bc72444a76d8ac8c', 123747694, 508465],
   ];
   it('decodes 8 tiles into 2,048 patches with the independent checksums', () => {
-    const dir = join(shared as string, 'data/phototour/notredame-sample');
+    const dir = shared.path('data/phototour/notredame-sample');
     const tiles = listUbcTiles(dir);
     expect(tiles).toHaveLength(8);
     tiles.forEach((f, t) => {

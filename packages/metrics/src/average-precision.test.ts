@@ -1,16 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { findSharedDir, InputError } from '@descbench/core';
+import { InputError } from '@descbench/core';
 import { apFromPositiveRanks, averagePrecision, precisionRecall, rocCurve } from './index';
 
-const shared = findSharedDir();
-const d = shared ? describe : describe.skip;
-if (!shared) console.warn('hpatches AP golden tests skipped: the shared folder (../shared) is absent');
+/** Copy of ../shared/golden/hpatches_ap.json (see __fixtures__/golden/README.md). */
+const golden = (file: string): any => JSON.parse(readFileSync(join(__dirname, '__fixtures__', 'golden', file), 'utf8'));
 
 const rel = (x: number, y: number): void => expect(Math.abs(x - y)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(y)));
 
-d('HPatches python AP against golden/hpatches_ap.json', () => {
-  const g = JSON.parse(readFileSync(join(shared as string, 'golden', 'hpatches_ap.json'), 'utf8'));
+describe('HPatches python AP against golden/hpatches_ap.json', () => {
+  const g = golden('hpatches_ap.json');
   it('matching case (numPositives = #patches)', () => {
     const c = g.matching_case;
     const scores = c.nn_distances.map((x: number) => -x);

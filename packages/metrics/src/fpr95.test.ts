@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { findSharedDir, InputError } from '@descbench/core';
+import { InputError } from '@descbench/core';
 import { fpr95, kthSmallest } from './index';
 
-const shared = findSharedDir();
-const d = shared ? describe : describe.skip;
-if (!shared) console.warn('fpr95 golden tests skipped: the shared folder (../shared) is absent');
+/** Copy of ../shared/golden/fpr95.json (see __fixtures__/golden/README.md). */
+const golden = (file: string): any => JSON.parse(readFileSync(join(__dirname, '__fixtures__', 'golden', file), 'utf8'));
 
 interface Case {
   name: string;
@@ -20,8 +19,8 @@ const close = (a: number, b: number): void => {
   expect(Math.abs(a - b)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(b)));
 };
 
-d('fpr95 against golden/fpr95.json', () => {
-  const cases = (JSON.parse(readFileSync(join(shared as string, 'golden', 'fpr95.json'), 'utf8')) as { cases: Case[] }).cases;
+describe('fpr95 against golden/fpr95.json', () => {
+  const cases = (golden('fpr95.json') as { cases: Case[] }).cases;
   it('has the expected cases', () => {
     expect(cases.map((c) => c.name)).toEqual(expect.arrayContaining(['ties_at_threshold', '10pos_hynet_out_of_range']));
   });

@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { findSharedDir, InputError } from '@descbench/core';
+import { InputError } from '@descbench/core';
 import { computeMap, evaluateRevisited, revisitedGroundTruth, type Ranking, type RevisitedQuery } from './index';
 
-const shared = findSharedDir();
-const d = shared ? describe : describe.skip;
-if (!shared) console.warn('revisitop golden tests skipped: the shared folder (../shared) is absent');
+/** Copies of ../shared/golden/revisitop_*.json (see __fixtures__/golden/README.md). */
+const golden = (file: string): any => JSON.parse(readFileSync(join(__dirname, '__fixtures__', 'golden', file), 'utf8'));
 
 const close = (a: number, b: number | null): void => {
   if (b === null) {
@@ -30,8 +29,8 @@ function queriesByDb(perQuery: number[][]): Ranking {
   return { data: Int32Array.from(perQuery.flat()), depth, queries: perQuery.length, layout: 'queries-x-db' };
 }
 
-d('revisited mAP against golden/revisitop_map.json', () => {
-  const g = JSON.parse(readFileSync(join(shared as string, 'golden', 'revisitop_map.json'), 'utf8'));
+describe('revisited mAP against golden/revisitop_map.json', () => {
+  const g = golden('revisitop_map.json');
   const dbSize = (g.ranks_per_query[0] as number[]).length;
   for (const [name, make] of [['db-x-queries', dbByQueries], ['queries-x-db', queriesByDb]] as const) {
     it(`matches mAP, APs, mP@k and P@k (${name})`, () => {
@@ -50,8 +49,8 @@ d('revisited mAP against golden/revisitop_map.json', () => {
   }
 });
 
-d('revisited protocols against golden/revisitop_protocols.json', () => {
-  const g = JSON.parse(readFileSync(join(shared as string, 'golden', 'revisitop_protocols.json'), 'utf8'));
+describe('revisited protocols against golden/revisitop_protocols.json', () => {
+  const g = golden('revisitop_protocols.json');
   const dbSize = (g.ranks_per_query[0] as number[]).length;
   const gnd = g.gnd_revisited as RevisitedQuery[];
   const ranking = dbByQueries(g.ranks_per_query);

@@ -1,14 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { findSharedDir } from '@descbench/core';
 import { soaBlockParams } from './soa-param-count';
 
-const shared = findSharedDir(__dirname);
-const d = shared ? describe : describe.skip;
-if (!shared) console.warn('skipping SOA golden test: ../shared (golden/soa_params.json) is absent');
-
-d('SOA block parameter count vs the released code (golden/soa_params.json)', () => {
-  const golden = JSON.parse(readFileSync(join(shared ?? '', 'golden', 'soa_params.json'), 'utf8'));
+describe('SOA block parameter count vs the released code (golden/soa_params.json)', () => {
+  const golden = JSON.parse(readFileSync(join(__dirname, '__fixtures__', 'golden', 'soa_params.json'), 'utf8')); // copy of ../shared/golden/soa_params.json
   test.each([
     ['layer3_or_4', 'weights_only_layer3_or_4', 64],
     ['layer5_or_6', 'weights_only_layer5_or_6', 128],

@@ -1,9 +1,8 @@
 /** @jest-environment ./packages/models/test/node-realm-environment.js */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { findSharedDir } from '@descbench/core';
 import { useTfjsBackend } from './backends/tfjs';
 import { createModel } from './registry';
+import { sharedFiles } from '../../core/src/__fixtures__/shared';
 
 /** First `n` 64x64 patches of an 8-bit UBC tile, 2x2 box mean, /255 (the golden file's stated preprocessing). */
 function tilePatches32(file: string, n: number): Float32Array {
@@ -30,15 +29,19 @@ function tilePatches32(file: string, n: number): Float32Array {
   return out;
 }
 
-const shared = findSharedDir();
-const d = shared ? describe : describe.skip;
-if (!shared) console.warn('tfeat golden test skipped: no shared data directory (findSharedDir() found none)');
+const shared = sharedFiles('TFeat with the authors’ weights against golden vectors', [
+  'golden/tfeat_liberty_notredame0000.json',
+  'data/phototour/notredame-sample/patches0000.bmp',
+  'weights/tfeat/tfeat-liberty.params',
+  'weights/tfeat/tfeat-liberty.zip.pth',
+]);
 
-d('TFeat with the authors’ weights (golden vectors)', () => {
-  const golden = shared ? JSON.parse(readFileSync(join(shared, 'golden', 'tfeat_liberty_notredame0000.json'), 'utf8')) : undefined;
-  const patches = shared ? tilePatches32(join(shared, 'data', 'phototour', 'notredame-sample', 'patches0000.bmp'), 64) : new Float32Array();
-
+shared.describe('TFeat with the authors’ weights (golden vectors)', () => {
+  let golden: any;
+  let patches = new Float32Array();
   beforeAll(async () => {
+    golden = JSON.parse(readFileSync(shared.path('golden/tfeat_liberty_notredame0000.json'), 'utf8'));
+    patches = tilePatches32(shared.path('data/phototour/notredame-sample/patches0000.bmp'), 64);
     await useTfjsBackend('wasm');
   });
 
@@ -49,7 +52,7 @@ d('TFeat with the authors’ weights (golden vectors)', () => {
     ['tfeat-liberty.zip.pth', 'onnx'],
   ] as const)('%s on %s matches to 1e-4', async (file, runtime) => {
     expect(golden.first_patches).toBe(64);
-    const m = await createModel('tfeat.liberty', { weights: join(shared!, 'weights', 'tfeat', file), runtime });
+    const m = await createModel('tfeat.liberty', { weights: shared.path(`weights/tfeat/${file}`), runtime });
     const out = await m.describe(patches, 64);
     m.dispose();
     let err = 0;

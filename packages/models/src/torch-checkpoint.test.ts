@@ -1,9 +1,10 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InputError, findSharedDir } from '@descbench/core';
+import { InputError } from '@descbench/core';
 import { resolveWeights } from './registry';
 import { loadTorchStateDict } from './torch-checkpoint';
+import { sharedFiles } from '../../core/src/__fixtures__/shared';
 
 const tmp = mkdtempSync(join(tmpdir(), 'descbench-ckpt-'));
 const ascii = (s: string): number[] => [...Buffer.from(s, 'latin1')];
@@ -60,12 +61,10 @@ describe('legacy checkpoints (hand-assembled)', () => {
   });
 });
 
-const shared = findSharedDir();
-const d = shared ? describe : describe.skip;
-if (!shared) console.warn('checkpoint tests on official weights skipped: no shared data directory');
+const shared = sharedFiles('reading the official TFeat checkpoints', ['weights/tfeat/tfeat-liberty.params', 'weights/tfeat/tfeat-liberty.zip.pth']);
 
-d('official TFeat checkpoints', () => {
-  const dir = shared ? join(shared, 'weights', 'tfeat') : '';
+shared.describe('official TFeat checkpoints', () => {
+  const dir = shared.dir ? join(shared.dir, 'weights', 'tfeat') : '';
   test('legacy and zip formats give the same state dict', async () => {
     const a = await loadTorchStateDict(join(dir, 'tfeat-liberty.params'));
     const b = await loadTorchStateDict(join(dir, 'tfeat-liberty.zip.pth'));

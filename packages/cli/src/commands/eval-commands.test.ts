@@ -1,23 +1,26 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findSharedDir } from '@descbench/core';
 import { writeNpy } from '@descbench/datasets';
+import { sharedFiles } from '../../../core/src/__fixtures__/shared';
 import { bench } from '../__fixtures__/run-bench';
 
-const shared = findSharedDir();
-const d = shared ? describe : describe.skip;
-if (!shared) console.warn('eval-ranks CLI tests skipped: the shared folder (../shared) is absent');
+const shared = sharedFiles('bench eval-ranks on the real roxford5k ground truth', ['data/revisitop/gnd_roxford5k.pkl']);
 
-d('bench eval-ranks', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'cli-eval-ranks-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const gnd = join(shared as string, 'data', 'revisitop', 'gnd_roxford5k.pkl');
-  // identity ranking 0..4992 for every query, revisitop layout [4993, 70]
-  const data = new Int32Array(4993 * 70);
-  for (let r = 0; r < 4993; r++) data.fill(r, r * 70, r * 70 + 70);
-  const ranks = join(dir, 'ranks.npy');
-  writeNpy(ranks, { data, shape: [4993, 70] });
+shared.describe('bench eval-ranks', () => {
+  let dir = '';
+  let gnd = '';
+  let ranks = '';
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'cli-eval-ranks-'));
+    gnd = shared.path('data/revisitop/gnd_roxford5k.pkl');
+    // identity ranking 0..4992 for every query, revisitop layout [4993, 70]
+    const data = new Int32Array(4993 * 70);
+    for (let r = 0; r < 4993; r++) data.fill(r, r * 70, r * 70 + 70);
+    ranks = join(dir, 'ranks.npy');
+    writeNpy(ranks, { data, shape: [4993, 70] });
+  });
+  afterAll(() => dir && rmSync(dir, { recursive: true, force: true }));
 
   it('--json prints only the JSON object with fractions', async () => {
     const r = await bench('eval-ranks', '--gnd', gnd, '--ranks', ranks, '--json');

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { findSharedDir, InputError } from '@descbench/core';
+import { InputError } from '@descbench/core';
 import { PICKLES } from './__fixtures__/pickles';
 import { parsePickle, pickleDictGet, type PickledNdarray, type PickleValue } from './pickle';
 import { readRevisitopGnd, revisitopGndFromPickle } from './revisitop-gnd';
+import { sharedFiles } from '../../../core/src/__fixtures__/shared';
 
 const fixture = (k: string): Uint8Array => new Uint8Array(Buffer.from(PICKLES[k] as string, 'base64'));
 const get = (d: PickleValue, k: string): PickleValue => pickleDictGet(d, k);
@@ -104,14 +104,12 @@ describe('pickle reader: refuses code and broken input', () => {
   });
 });
 
-const shared = findSharedDir();
-const d = shared ? describe : describe.skip;
-if (!shared) console.warn('revisitop ground-truth tests skipped: the shared folder (../shared) is absent');
+const shared = sharedFiles('reading the real revisitop ground-truth pickles', ['data/revisitop/gnd_roxford5k.pkl', 'data/revisitop/gnd_rparis6k.pkl']);
 
-d('revisitop ground truth pickles', () => {
+shared.describe('revisitop ground truth pickles', () => {
   for (const [name, nq, ndb] of [['roxford5k', 70, 4993], ['rparis6k', 70, 6322]] as const) {
     it(`${name}: ${nq} queries, ${ndb} images`, () => {
-      const path = join(shared as string, 'data', 'revisitop', `gnd_${name}.pkl`);
+      const path = shared.path(`data/revisitop/gnd_${name}.pkl`);
       expect(existsSync(path)).toBe(true);
       const g = readRevisitopGnd(path);
       expect(g.qimlist.length).toBe(nq);
@@ -124,9 +122,12 @@ d('revisitop ground truth pickles', () => {
     });
   }
   it('first roxford5k query matches the file (bbx as python reads it)', () => {
-    const g = readRevisitopGnd(join(shared as string, 'data', 'revisitop', 'gnd_roxford5k.pkl'));
+    const g = readRevisitopGnd(shared.path('data/revisitop/gnd_roxford5k.pkl'));
     expect(g.gnd[0]?.bbx).toEqual([136.5, 34.1, 648.5, 955.7]);
   });
+});
+
+describe('revisitop ground truth from a pickle value', () => {
   it('validates indices against imlist', () => {
     const bad = new Map<PickleValue, PickleValue>([
       ['imlist', ['a', 'b']],

@@ -1,14 +1,13 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findSharedDir, InputError, SeededRng } from '@descbench/core';
+import { InputError, SeededRng } from '@descbench/core';
+import { sharedFiles } from '../../../core/src/__fixtures__/shared';
 import { readRevisitopGnd, writeNpy } from '@descbench/datasets';
 import { evalPairs } from './eval-pairs';
 import { evalRanks } from './eval-ranks';
 
-const shared = findSharedDir();
-const d = shared ? describe : describe.skip;
-if (!shared) console.warn('eval-ranks/eval-pairs tests skipped: the shared folder (../shared) is absent');
+const shared = sharedFiles('evalRanks on the real revisitop ground truth', ['data/revisitop/gnd_roxford5k.pkl', 'data/revisitop/gnd_rparis6k.pkl']);
 
 const rel = (x: number, y: number): void => expect(Math.abs(x - y)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(y)));
 
@@ -51,11 +50,16 @@ const EXPECTED = {
   },
 };
 
-d('evalRanks on the real ground truth', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'eval-ranks-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const gndOx = join(shared as string, 'data', 'revisitop', 'gnd_roxford5k.pkl');
-  const gndPa = join(shared as string, 'data', 'revisitop', 'gnd_rparis6k.pkl');
+shared.describe('evalRanks on the real ground truth', () => {
+  let dir = '';
+  let gndOx = '';
+  let gndPa = '';
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'eval-ranks-'));
+    gndOx = shared.path('data/revisitop/gnd_roxford5k.pkl');
+    gndPa = shared.path('data/revisitop/gnd_rparis6k.pkl');
+  });
+  afterAll(() => dir && rmSync(dir, { recursive: true, force: true }));
 
   const check = (r: ReturnType<typeof evalRanks>, e: (typeof EXPECTED)['roxford5k']): void => {
     for (const p of ['easy', 'medium', 'hard'] as const) {
@@ -115,10 +119,12 @@ d('evalRanks on the real ground truth', () => {
   });
 });
 
-d('evalPairs against golden/fpr95.json through files', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'eval-pairs-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const cases = JSON.parse(readFileSync(join(shared as string, 'golden', 'fpr95.json'), 'utf8')).cases as {
+describe('evalPairs against golden/fpr95.json through files', () => {
+  let dir = '';
+  beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'eval-pairs-'))));
+  afterAll(() => dir && rmSync(dir, { recursive: true, force: true }));
+  // copy of ../shared/golden/fpr95.json (see metrics' __fixtures__/golden/README.md)
+  const cases = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'metrics', 'src', '__fixtures__', 'golden', 'fpr95.json'), 'utf8')).cases as {
     name: string;
     labels: number[];
     distances: number[];

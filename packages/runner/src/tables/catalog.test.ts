@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { findSharedDir } from '@descbench/core';
 import { auditTables } from '../audit/audit';
 import { findBenchmarksDir, loadCatalog } from './catalog';
 import { listTables } from './list';
 import { showTable } from './show';
+import { sharedFiles } from '../../../core/src/__fixtures__/shared';
 
 /** The repository's own reference data: every table and figure of the four documents. */
 describe('the benchmarks/ catalog', () => {
@@ -25,9 +25,9 @@ describe('the benchmarks/ catalog', () => {
     ]));
   });
 
-  const shared = findSharedDir(__dirname);
-  (shared ? test : test.skip)('every entry names a document that exists in ../shared/papers', () => {
-    for (const t of list) expect(existsSync(join(shared as string, 'papers', t.document))).toBe(true);
+  const shared = sharedFiles('catalog documents exist in ../shared/papers', ['papers']);
+  shared.test('every entry names a document that exists in ../shared/papers', () => {
+    for (const t of list) expect(existsSync(shared.path(join('papers', t.document)))).toBe(true);
   });
 
   test('every table prints back in all three formats', () => {
