@@ -9,3 +9,19 @@ export { csaParams, initCsaStateDict, checkCsaStateDict, type CsaParam } from '.
 export { CsaModel, createCsaModel, type CsaForwardOptions, type CsaForwardResult } from './csa/model';
 export { featureRows, type FeatureRows } from './csa/features';
 export { csaQueryAffinity, csaTrainingAffinity } from './csa/affinity';
+export { csaTrainingSet, type CsaTrainingSet } from './csa/training-data';
+export { warmupCosineSchedule, type WarmupCosine } from './csa/schedule';
+export {
+  CSA_PROFILES,
+  CSA_PROFILE_SCALES,
+  CSA_TRAINING_PRESETS,
+  csaTrainingPreset,
+  parseCsaProfile,
+  scaleCsaPreset,
+  type CsaProfile,
+  type CsaProfileScale,
+  type CsaTrainingPreset,
+} from './csa/presets';
+export { trainCsa, type CsaEpochLog, type TrainCsaOptions, type TrainCsaResult } from './csa/trainer';
+export { buildCsaOnnx } from './csa/onnx-graph';
+export { csaRerank, type CsaRerankOptions, type CsaRerankResult } from './csa/rerank';
