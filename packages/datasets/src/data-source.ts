@@ -1,10 +1,21 @@
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError, log } from '@descbench/core';
 import { resolveDataRoot } from './data-root';
 import { findCatalogEntry, isDatasetPresent } from './dataset-catalog';
 import { generateSyntheticHPatches } from './synthetic-hpatches';
+import { readRevisitopGnd } from './formats/revisitop-gnd';
+import { readRsfm120k } from './rsfm120k';
 import { generateSyntheticRevisitop } from './synthetic-revisitop';
+import {
+  GENERATED_FEATURE_TYPES,
+  generateRevisitopFeatures,
+  generateRsfmFeatures,
+  hasGeneratedRevisitopFeatures,
+  type GenerateRsfmFeaturesOptions,
+  type GeneratedRevisitopFeatures,
+  type GeneratedRsfmFeatures,
+} from './synthetic-retrieval-features';
 import { generateSyntheticUbc } from './synthetic-ubc';
 import { UBC_SUBSETS, type UbcSubset } from './ubc-phototour';
 
@@ -85,4 +96,55 @@ export function resolveRevisitop(name: 'roxford5k' | 'rparis6k', o: DataSourceOp
     generateSyntheticRevisitop(root, { name, images: o.images ?? 2000, queries: o.queries ?? 70, seed: (o.seed ?? 0) * 16 + (name === 'roxford5k' ? 1 : 2) });
   }
   return { kind: 'synthetic', root, dir };
+}
+
+/**
+ * The generated default data of the retrieval replays (`bench roxf` / `bench rpar`): revisitop
+ * ground truth + pickled feature dicts per feature type, cached under
+ * `<data root>/synthetic/retrieval-s<seed>/`. The ground-truth structure is the real one when a
+ * real `gnd_<name>.pkl` is at hand (the fetched dataset, else `gndFile`, e.g. the companion
+ * folder's copy), otherwise generated with the official counts; `structure` says which.
+ */
+export function resolveGeneratedRetrieval(
+  name: 'roxford5k' | 'rparis6k',
+  o: { dataDir?: string; seed?: number; types?: readonly string[]; gndFile?: string } = {},
+): GeneratedRevisitopFeatures {
+  const root = join(resolveDataRoot(o.dataDir !== undefined ? { dataDir: o.dataDir } : {}), 'synthetic', `retrieval-s${o.seed ?? 0}`);
+  const types = o.types ?? GENERATED_FEATURE_TYPES.map((t) => t.id);
+  const fetched = join(resolveDataRoot(o.dataDir !== undefined ? { dataDir: o.dataDir } : {}), 'revisitop', name, `gnd_${name}.pkl`);
+  const gndFile = existsSync(fetched) ? fetched : o.gndFile !== undefined && existsSync(o.gndFile) ? o.gndFile : undefined;
+  const structure = gndFile !== undefined ? 'real-gnd' : 'generated';
+  const marker = join(root, name, `structure-${structure}`);
+  if (!hasGeneratedRevisitopFeatures(root, name, types) || !existsSync(marker)) {
+    log.info(`generating ${name}-style retrieval features (${types.length} feature types, ${structure === 'real-gnd' ? `structure of ${gndFile}` : 'generated structure'}) under ${root}`);
+    const r = generateRevisitopFeatures(root, { name, types, seed: o.seed ?? 0, ...(gndFile !== undefined ? { gnd: readRevisitopGnd(gndFile) } : {}) });
+    writeFileSync(marker, '');
+    return r;
+  }
+  return {
+    dir: join(root, name),
+    gndFile: join(root, name, `gnd_${name}.pkl`),
+    featureFiles: Object.fromEntries(types.map((t) => [t, join(root, name, 'features', `${t}.pkl`)])),
+    structure,
+  };
+}
+
+/** Generated rSfM120k-style training features (metadata pickle + per-type feature dicts), cached. */
+export function resolveGeneratedRsfm(o: { dataDir?: string } & GenerateRsfmFeaturesOptions = {}): GeneratedRsfmFeatures {
+  const { dataDir, ...g } = o;
+  const types = g.types ?? ['r-gem'];
+  const tag = `${g.trainClusters ?? 250}-${g.valClusters ?? 50}-${(g.clusterSize ?? [5, 40]).join('-')}`;
+  const root = join(resolveDataRoot(dataDir !== undefined ? { dataDir } : {}), 'synthetic', `rsfm-s${g.seed ?? 0}-${tag}`);
+  const dir = join(root, 'rsfm120k');
+  if (!existsSync(join(dir, 'retrieval-SfM-120k.pkl')) || !types.every((t) => existsSync(join(dir, 'features', `${t}.pkl`)))) {
+    log.info(`generating rSfM120k-style training features (${types.join(', ')}) under ${root}`);
+    return generateRsfmFeatures(root, { ...g, types });
+  }
+  const meta = readRsfm120k(join(dir, 'retrieval-SfM-120k.pkl'));
+  return {
+    dir,
+    metadataFile: join(dir, 'retrieval-SfM-120k.pkl'),
+    featureFiles: Object.fromEntries(types.map((t) => [t, join(dir, 'features', `${t}.pkl`)])),
+    clusters: { train: meta.train.cluster, val: meta.val.cluster },
+  };
 }

@@ -88,7 +88,26 @@ export {
   type ExtractOptions,
   type ExtractedSequence,
 } from './hpatches-extract';
-export { encodePickle, PlainTuple, type PlainValue } from './pickle-writer';
+export { encodePickle, PlainTuple, NumpyArray, type PlainValue } from './pickle-writer';
+export { readFeatureDict, featureDictFromPickle, type ReadFeatureDictOptions } from './formats/feature-pickle';
+export {
+  GENERATED_FEATURE_TYPES,
+  generatedFeatureType,
+  revisitopStructure,
+  generateRevisitopGnd,
+  generateRevisitopTypeFeatures,
+  generateDistractorFeatures,
+  generateRevisitopFeatures,
+  generateR1mFeatures,
+  generateRsfmFeatures,
+  hasGeneratedRevisitopFeatures,
+  type GeneratedFeatureType,
+  type RevisitopStructure,
+  type GenerateRevisitopFeaturesOptions,
+  type GeneratedRevisitopFeatures,
+  type GenerateRsfmFeaturesOptions,
+  type GeneratedRsfmFeatures,
+} from './synthetic-retrieval-features';
 export {
   REVISITOP_DATASETS,
   REVISITOP_COUNTS,
@@ -144,6 +163,8 @@ export {
   resolveUbcSubset,
   resolveHPatches,
   resolveRevisitop,
+  resolveGeneratedRetrieval,
+  resolveGeneratedRsfm,
   type DataChoice,
   type DataSourceOptions,
   type ResolvedDataset,

@@ -1,7 +1,8 @@
 /**
  * A small pickle WRITER for plain data (protocol 2, readable by every Python 3 and by our safe
  * reader): None, bool, int (incl. bigint), float, str, bytes, lists, tuples, dicts with string
- * or int keys, and typed arrays (written as lists of numbers). No globals, no objects: what it
+ * or int keys, typed arrays (written as lists of numbers) and {@link NumpyArray} (a numpy array,
+ * through numpy's reconstruction helpers: the only globals written). No other objects: what it
  * writes can be loaded with `pickle.load` and parsed by `parsePickle` alike. Used to write
  * revisitop-style ground truth and rSfM120k-style metadata for generated datasets.
  */
@@ -17,12 +18,28 @@ export type PlainValue =
   | Float32Array
   | Float64Array
   | Int32Array
+  | NumpyArray
   | { readonly [key: string]: PlainValue }
   | ReadonlyMap<string | number, PlainValue>;
 
 /** Wrap an array to have it pickled as a tuple instead of a list. */
 export class PlainTuple {
   constructor(readonly items: readonly PlainValue[]) {}
+}
+
+/**
+ * A numpy array (C order), pickled as `numpy.ndarray` is: `numpy.core.multiarray._reconstruct`
+ * plus a BUILD state `(1, shape, dtype, False, raw bytes)`. The only globals this writer emits
+ * are those numpy helpers (which the safe reader accepts without importing anything).
+ */
+export class NumpyArray {
+  constructor(
+    readonly data: Float32Array | Float64Array | Int32Array,
+    readonly shape: readonly number[],
+  ) {
+    const n = shape.reduce((a, c) => a * c, 1);
+    if (n !== data.length) throw new RangeError(`shape [${shape.join(', ')}] holds ${n} values, data has ${data.length}`);
+  }
 }
 
 const OP = {
@@ -46,6 +63,11 @@ const OP = {
   MARK: 0x28,
   TUPLE: 0x74,
   EMPTY_TUPLE: 0x29,
+  GLOBAL: 0x63,
+  REDUCE: 0x52,
+  BUILD: 0x62,
+  TUPLE1: 0x85,
+  TUPLE3: 0x87,
 } as const;
 
 class Out {
@@ -145,6 +167,7 @@ function write(o: Out, v: PlainValue, depth: number): void {
     }
     return o.bytes(v);
   }
+  if (v instanceof NumpyArray) return writeNumpy(o, v);
   if (v instanceof PlainTuple) {
     if (v.items.length === 0) return o.byte(OP.EMPTY_TUPLE);
     o.byte(OP.MARK);
@@ -179,6 +202,38 @@ function write(o: Out, v: PlainValue, depth: number): void {
     }
     o.byte(OP.SETITEMS);
   }
+}
+
+function writeGlobal(o: Out, module: string, name: string): void {
+  o.byte(OP.GLOBAL);
+  o.bytes(enc.encode(`${module}\n${name}\n`));
+}
+
+function writeNumpy(o: Out, a: NumpyArray): void {
+  const typestr = a.data instanceof Float32Array ? 'f4' : a.data instanceof Float64Array ? 'f8' : 'i4';
+  writeGlobal(o, 'numpy.core.multiarray', '_reconstruct');
+  writeGlobal(o, 'numpy', 'ndarray');
+  write(o, new PlainTuple([0]), 1);
+  write(o, Uint8Array.of(0x62), 1);
+  o.byte(OP.TUPLE3);
+  o.byte(OP.REDUCE);
+  // state: (1, shape, dtype, is_fortran, raw bytes)
+  o.byte(OP.MARK);
+  write(o, 1, 1);
+  write(o, new PlainTuple([...a.shape]), 1);
+  writeGlobal(o, 'numpy', 'dtype');
+  write(o, typestr, 1);
+  o.byte(OP.NEWFALSE);
+  o.byte(OP.NEWTRUE);
+  o.byte(OP.TUPLE3);
+  o.byte(OP.REDUCE);
+  write(o, new PlainTuple([3, '<', null, null, null, -1, -1, 0]), 1);
+  o.byte(OP.BUILD);
+  o.byte(OP.NEWFALSE);
+  // typed arrays are little-endian on every platform Node runs on
+  write(o, new Uint8Array(a.data.buffer, a.data.byteOffset, a.data.byteLength), 1);
+  o.byte(OP.TUPLE);
+  o.byte(OP.BUILD);
 }
 
 /** Serialise plain data as a protocol-2 pickle. */

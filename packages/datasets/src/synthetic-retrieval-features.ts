@@ -1,0 +1,499 @@
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { SeededRng } from '@descbench/core';
+import { encodeNpy } from './formats/npy';
+import type { RevisitopGnd, RevisitopQuery } from './formats/revisitop-gnd';
+import { encodePickle, NumpyArray } from './pickle-writer';
+import { REVISITOP_COUNTS, type RevisitopName } from './revisitop';
+
+/**
+ * Generated global features for image retrieval, in the formats the public retrieval code reads
+ * and writes, for several feature types of different quality (so that cross-feature testing, e.g.
+ * a re-ranker trained on one type and applied to another, means something):
+ *
+ * - revisitop: `<root>/<name>/gnd_<name>.pkl` (the official ground-truth dict) and, per feature
+ *   type, `<root>/<name>/features/<type>.pkl`: a dict `{'db': D x N, 'query': D x Q}` of float32
+ *   numpy arrays (columns L2-normalised), as CSA's and cirtorch's scripts pickle them;
+ * - R1M-style distractors: `<root>/revisitop1m/features/<type>.npy`, `[N, D]` float32;
+ * - rSfM120k-style training data: `<root>/rsfm120k/retrieval-SfM-120k.pkl` (the official metadata
+ *   dict: `train` / `val`, each with `cids`, `cluster`, `qidxs`, `pidxs`) and per type
+ *   `<root>/rsfm120k/features/<type>.pkl` = `{'train': D x Ntrain, 'val': D x Nval}`.
+ *
+ * The ground-truth STRUCTURE (which images are easy / hard / junk for which query, the boxes,
+ * the names) is taken from a real `gnd_<name>.pkl` when one is given, otherwise generated with
+ * the official counts. Features follow it:
+ *
+ * - queries whose easy/hard/junk lists are identical form a *target* (a landmark view);
+ *   targets that share positive images form a *landmark*. Per feature type, a landmark has a
+ *   random unit direction L, a target T = normalise(L + 0.6 u), and each target four *view*
+ *   directions V (the other sides of the building: what makes a positive hard);
+ * - a database image sums, over the targets that list it, easy: (0.85 + 0.15 r) T + 0.35 V,
+ *   hard: (0.4 + 0.2 r) T + 0.7 V, junk: (0.15 + 0.15 r) T + 0.5 V (r in [0, 1), its view V fixed
+ *   per image); an image no query lists is background: 0.9 B with B the direction of one of
+ *   N / 30 look-alike clusters, and for 30% of them + 0.35 L of a random landmark (same city);
+ * - a query is T + 0.25 V + half the noise;
+ * - every vector gets the type's noise (isotropic, norm about `noise`) and, for types without
+ *   whitening, a shared direction with a per-image amplitude 1 + 0.5 n (`common`: the dominant
+ *   component of off-the-shelf descriptors that PCA-whitening removes), then is L2-normalised.
+ *
+ * rSfM120k-style clusters: parents of three clusters share a direction P; a cluster
+ * C = normalise(P + 0.7 u) with three views; an image is v C + (1.1 - v) V + noise,
+ * v in [0.3, 1). Deterministic in `seed`; each (dataset, type) draws its own directions.
+ */
+export interface GeneratedFeatureType {
+  /** Row id of CSA's supplementary Table 1 (or `r-gem`: the fine-tuned training feature). */
+  id: string;
+  label: string;
+  /** Backbone it stands for; the dimension is scaled down (ResNet101: 2048 -> 256, VGG16: 512 -> 128). */
+  backbone: 'resnet101' | 'vgg16';
+  dim: number;
+  /** Norm of the isotropic noise added to the unit-scale signal. */
+  noise: number;
+  /** Weight of the shared (un-whitened) direction; 0 for whitened types. */
+  common: number;
+}
+
+/** The feature types, worst to best (the order of their first-stage mAP in CSA's Table 1). */
+export const GENERATED_FEATURE_TYPES: readonly GeneratedFeatureType[] = [
+  { id: 'r-gem-o', label: 'R-GeM[O]', backbone: 'resnet101', dim: 256, noise: 1.5, common: 1.6 },
+  { id: 'r-rmac-o', label: 'R-RMAC[O]', backbone: 'resnet101', dim: 256, noise: 1.4, common: 1.5 },
+  { id: 'r-gem-o-w', label: 'R-GeM[O]-W', backbone: 'resnet101', dim: 256, noise: 1.45, common: 0 },
+  { id: 'r-rmac-o-w', label: 'R-RMAC[O]-W', backbone: 'resnet101', dim: 256, noise: 1.4, common: 0 },
+  { id: 'v-gem-w', label: 'V-GeM-W', backbone: 'vgg16', dim: 128, noise: 0.95, common: 0 },
+  { id: 'r-mac-w', label: 'R-MAC-W', backbone: 'resnet101', dim: 256, noise: 1.0, common: 0 },
+  { id: 'r-gem', label: 'R-GeM (fine-tuned, gl18-tl-resnet101-gem-w)', backbone: 'resnet101', dim: 256, noise: 0.9, common: 0 },
+];
+
+export function generatedFeatureType(id: string): GeneratedFeatureType {
+  const t = GENERATED_FEATURE_TYPES.find((x) => x.id === id);
+  if (t === undefined) throw new RangeError(`unknown generated feature type ${JSON.stringify(id)}; known: ${GENERATED_FEATURE_TYPES.map((x) => x.id).join(', ')}`);
+  return t;
+}
+
+/** Stable 31-bit hash of a string (FNV-1a), to give each (dataset, type) its own stream. */
+function hash(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0) & 0x7fffffff;
+}
+
+function unitVec(rng: SeededRng, d: number): Float64Array {
+  const v = new Float64Array(d);
+  let n = 0;
+  for (let i = 0; i < d; i++) {
+    v[i] = rng.normal();
+    n += v[i]! * v[i]!;
+  }
+  n = Math.sqrt(n);
+  for (let i = 0; i < d; i++) v[i]! /= n;
+  return v;
+}
+
+function normalised(v: Float64Array): Float64Array {
+  let n = 0;
+  for (const x of v) n += x * x;
+  n = Math.sqrt(n) || 1;
+  return v.map((x) => x / n);
+}
+
+function axpy(y: Float64Array, a: number, x: Float64Array): void {
+  for (let i = 0; i < y.length; i++) y[i]! += a * x[i]!;
+}
+
+/** The noise and shared component of a type, then L2 normalisation into column `col` of a D x n array. */
+class TypeSpace {
+  readonly common: Float64Array;
+  constructor(
+    readonly t: GeneratedFeatureType,
+    readonly rng: SeededRng,
+  ) {
+    this.common = unitVec(rng, t.dim);
+  }
+  unit(): Float64Array {
+    return unitVec(this.rng, this.t.dim);
+  }
+  /** Finish `signal` and write it as column `col` of `out` (D x n, C order). */
+  emit(signal: Float64Array, out: Float32Array, n: number, col: number, noiseScale = 1): void {
+    const D = this.t.dim;
+    const s = (this.t.noise * noiseScale) / Math.sqrt(D);
+    const v = Float64Array.from(signal);
+    for (let k = 0; k < D; k++) v[k]! += s * this.rng.normal();
+    if (this.t.common > 0) axpy(v, this.t.common * (1 + 0.5 * this.rng.normal()), this.common);
+    const u = normalised(v);
+    for (let k = 0; k < D; k++) out[k * n + col] = u[k]!;
+  }
+}
+
+/** Which targets list a database image, and how (3 easy, 2 hard, 1 junk). */
+interface ImageLinks {
+  links: { target: number; level: 1 | 2 | 3 }[];
+  view: number;
+  r: number;
+  /** Look-alike cluster of a background image. */
+  cluster: number;
+  /** Landmark it weakly resembles (background only), or -1. */
+  city: number;
+}
+
+/** Targets (queries with identical lists), landmarks (targets sharing positives) and per-image links. */
+export interface RevisitopStructure {
+  gnd: RevisitopGnd;
+  targetOfQuery: number[];
+  landmarkOfTarget: number[];
+  landmarks: number;
+}
+
+export function revisitopStructure(gnd: RevisitopGnd): RevisitopStructure {
+  const key = (q: RevisitopQuery): string => [q.easy, q.hard, q.junk].map((l) => [...l].sort((a, b) => a - b).join(',')).join('|');
+  const targets = new Map<string, number>();
+  const targetOfQuery = gnd.gnd.map((q) => {
+    const k = key(q);
+    if (!targets.has(k)) targets.set(k, targets.size);
+    return targets.get(k)!;
+  });
+  // union-find over targets that share a positive image
+  const parent = Array.from({ length: targets.size }, (_, i) => i);
+  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i]!)));
+  const ownerOfImage = new Map<number, number>();
+  gnd.gnd.forEach((q, qi) => {
+    const t = targetOfQuery[qi]!;
+    for (const i of [...q.easy, ...q.hard]) {
+      const o = ownerOfImage.get(i);
+      if (o === undefined) ownerOfImage.set(i, t);
+      else parent[find(o)] = find(t);
+    }
+  });
+  const roots = new Map<number, number>();
+  const landmarkOfTarget = parent.map((_, t) => {
+    const r = find(t);
+    if (!roots.has(r)) roots.set(r, roots.size);
+    return roots.get(r)!;
+  });
+  return { gnd, targetOfQuery, landmarkOfTarget, landmarks: roots.size };
+}
+
+/**
+ * A ground truth with the official counts (70 queries, 4,993 / 6,322 images) and the real
+ * files' shape: 24 targets of about 3 queries over 11 (Oxford) / 12 (Paris) landmarks, each landmark a
+ * pool of 20-300 images that each of its targets labels easy / hard / junk / not at all
+ * independently (overlapping lists, look-alikes). For when no real `gnd_<name>.pkl` is at hand.
+ */
+export function generateRevisitopGnd(name: RevisitopName | string, o: { images?: number; queries?: number; seed?: number } = {}): RevisitopGnd {
+  const counts = (REVISITOP_COUNTS as Record<string, { queries: number; images: number }>)[name] ?? REVISITOP_COUNTS.roxford5k;
+  const N = o.images ?? counts.images;
+  const Q = o.queries ?? counts.queries;
+  const rng = new SeededRng(hash(`gnd:${name}:${o.seed ?? 0}`));
+  const nTargets = Math.max(1, Math.ceil(Q / 3));
+  const nLandmarks = Math.max(1, Math.min(nTargets, name === 'rparis6k' ? 12 : 11));
+  const landmarkOfTarget = Array.from({ length: nTargets }, (_, t) => (t < nLandmarks ? t : rng.int(0, nLandmarks - 1)));
+  const order = rng.shuffle(Array.from({ length: N }, (_, i) => i));
+  let next = 0;
+  const take = (k: number): number[] => {
+    const out = order.slice(next, Math.min(N, next + k));
+    next += out.length;
+    return out;
+  };
+  const scale = N / counts.images;
+  // each landmark owns a pool of images; each of its targets labels the pool's images
+  // (easy 20%, hard 20%, junk 10%, unlisted 50%), so lists of one landmark overlap as in the real
+  // files and the other targets' images are look-alikes
+  const pools = Array.from({ length: nLandmarks }, () => take(Math.max(4, Math.round(rng.int(20, 300) * scale))));
+  const lists = landmarkOfTarget.map((l) => {
+    const easy: number[] = [];
+    const hard: number[] = [];
+    const junk: number[] = [];
+    for (const i of pools[l]!) {
+      const u = rng.float();
+      if (u < 0.2) easy.push(i);
+      else if (u < 0.4) hard.push(i);
+      else if (u < 0.5) junk.push(i);
+    }
+    if (easy.length + hard.length === 0) hard.push(pools[l]![0]!);
+    return { easy: easy.sort((a, b) => a - b), hard: hard.sort((a, b) => a - b), junk: junk.sort((a, b) => a - b) };
+  });
+  const landmarkNames = Array.from({ length: nLandmarks }, (_, l) => `landmark${String(l).padStart(2, '0')}`);
+  const owner = new Int32Array(N).fill(-1);
+  lists.forEach((l, t) => {
+    for (const i of [...l.easy, ...l.hard, ...l.junk]) owner[i] = landmarkOfTarget[t]!;
+  });
+  const pad = (i: number): string => String(i).padStart(6, '0');
+  const imlist = Array.from({ length: N }, (_, i) => `${owner[i]! >= 0 ? landmarkNames[owner[i]!] : `${name}_general`}_${pad(i)}`);
+  const qimlist: string[] = [];
+  const gnd: RevisitopQuery[] = [];
+  for (let q = 0; q < Q; q++) {
+    const t = Math.floor((q * nTargets) / Q);
+    qimlist.push(`${landmarkNames[landmarkOfTarget[t]!]}_query_${pad(q)}`);
+    const x1 = Math.round(rng.float() * 3000) / 10;
+    const y1 = Math.round(rng.float() * 2000) / 10;
+    gnd.push({ bbx: [x1, y1, x1 + 200 + rng.int(0, 400), y1 + 200 + rng.int(0, 300)], ...lists[t]! });
+  }
+  return { imlist, qimlist, gnd };
+}
+
+function imageLinks(s: RevisitopStructure, rng: SeededRng): ImageLinks[] {
+  const N = s.gnd.imlist.length;
+  const out: ImageLinks[] = Array.from({ length: N }, () => ({ links: [], view: rng.int(0, 3), r: rng.float(), cluster: rng.int(0, Math.max(1, Math.ceil(N / 30)) - 1), city: rng.float() < 0.3 ? rng.int(0, s.landmarks - 1) : -1 }));
+  const seen = new Set<number>();
+  s.gnd.gnd.forEach((q, qi) => {
+    const t = s.targetOfQuery[qi]!;
+    if (seen.has(t)) return;
+    seen.add(t);
+    const add = (list: number[], level: 1 | 2 | 3): void => {
+      for (const i of list) out[i]!.links.push({ target: t, level });
+    };
+    add(q.easy, 3);
+    add(q.hard, 2);
+    add(q.junk, 1);
+  });
+  return out;
+}
+
+/** D x N and D x Q float32 features of one type for one ground-truth structure. */
+export function generateRevisitopTypeFeatures(
+  s: RevisitopStructure,
+  type: GeneratedFeatureType,
+  o: { dataset: string; seed?: number },
+): { db: Float32Array; query: Float32Array; dim: number } {
+  const seed = o.seed ?? 0;
+  const links = imageLinks(s, new SeededRng(hash(`links:${o.dataset}:${seed}`)));
+  const space = new TypeSpace(type, new SeededRng(hash(`features:${o.dataset}:${type.id}:${seed}`)));
+  const L = Array.from({ length: s.landmarks }, () => space.unit());
+  const T = s.landmarkOfTarget.map((l) => {
+    const v = Float64Array.from(L[l]!);
+    axpy(v, 0.6, space.unit());
+    return normalised(v);
+  });
+  const V = T.map(() => Array.from({ length: 4 }, () => space.unit()));
+  const N = s.gnd.imlist.length;
+  const Q = s.gnd.qimlist.length;
+  const B = Array.from({ length: Math.max(1, Math.ceil(N / 30)) }, () => space.unit());
+  const D = type.dim;
+  const db = new Float32Array(D * N);
+  for (let i = 0; i < N; i++) {
+    const im = links[i]!;
+    const sig = new Float64Array(D);
+    for (const { target, level } of im.links) {
+      const [wt, wv] = level === 3 ? [0.85 + 0.15 * im.r, 0.35] : level === 2 ? [0.4 + 0.2 * im.r, 0.7] : [0.15 + 0.15 * im.r, 0.5];
+      axpy(sig, wt, T[target]!);
+      axpy(sig, wv, V[target]![im.view]!);
+    }
+    if (im.links.length === 0) {
+      axpy(sig, 0.9, B[im.cluster]!);
+      if (im.city >= 0) axpy(sig, 0.35, L[im.city]!);
+    }
+    space.emit(sig, db, N, i);
+  }
+  const query = new Float32Array(D * Q);
+  for (let q = 0; q < Q; q++) {
+    const t = s.targetOfQuery[q]!;
+    const sig = Float64Array.from(T[t]!);
+    axpy(sig, 0.25, V[t]![q % 4]!);
+    space.emit(sig, query, Q, q, 0.5);
+  }
+  return { db, query, dim: D };
+}
+
+/** Background-only (R1M-style) distractors of one type: `[N, D]` float32 rows. */
+export function generateDistractorFeatures(type: GeneratedFeatureType, count: number, o: { seed?: number } = {}): Float32Array {
+  const space = new TypeSpace(type, new SeededRng(hash(`r1m:${type.id}:${o.seed ?? 0}`)));
+  const B = Array.from({ length: Math.max(1, Math.ceil(count / 30)) }, () => space.unit());
+  const D = type.dim;
+  const col = new Float32Array(D);
+  const out = new Float32Array(count * D);
+  for (let i = 0; i < count; i++) {
+    const sig = new Float64Array(D);
+    axpy(sig, 0.9, B[space.rng.int(0, B.length - 1)]!);
+    space.emit(sig, col, 1, 0);
+    out.set(col, i * D);
+  }
+  return out;
+}
+
+/** Write a folder next to its final place and rename it in (nothing half-written). */
+function writeFolder(target: string, fill: (tmp: string) => void): void {
+  const tmp = join(dirname(target), `.${basename(target)}.tmp-${process.pid}`);
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true });
+  try {
+    fill(tmp);
+    rmSync(target, { recursive: true, force: true });
+    renameSync(tmp, target);
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+function plainGnd(g: RevisitopGnd): Parameters<typeof encodePickle>[0] {
+  return {
+    imlist: g.imlist,
+    qimlist: g.qimlist,
+    gnd: g.gnd.map((q) => ({ bbx: Float64Array.from(q.bbx), easy: q.easy, hard: q.hard, junk: q.junk })),
+  };
+}
+
+export interface GenerateRevisitopFeaturesOptions {
+  name: RevisitopName | string;
+  /** A real ground truth whose structure to follow; generated with the official counts when absent. */
+  gnd?: RevisitopGnd;
+  /** Feature type ids (default: all of {@link GENERATED_FEATURE_TYPES}). */
+  types?: readonly string[];
+  seed?: number;
+  /** Only without `gnd`: database size (default the official count). */
+  images?: number;
+}
+
+export interface GeneratedRevisitopFeatures {
+  dir: string;
+  gndFile: string;
+  /** Type id -> `features/<type>.pkl` */
+  featureFiles: Record<string, string>;
+  /** `real-gnd` when the structure came from a given ground truth, else `generated`. */
+  structure: 'real-gnd' | 'generated';
+}
+
+/** Write `<root>/<name>/gnd_<name>.pkl` and `<root>/<name>/features/<type>.pkl` per type. */
+export function generateRevisitopFeatures(root: string, o: GenerateRevisitopFeaturesOptions): GeneratedRevisitopFeatures {
+  const seed = o.seed ?? 0;
+  const gnd = o.gnd ?? generateRevisitopGnd(o.name, { seed, ...(o.images !== undefined ? { images: o.images } : {}) });
+  const s = revisitopStructure(gnd);
+  const types = (o.types ?? GENERATED_FEATURE_TYPES.map((t) => t.id)).map(generatedFeatureType);
+  const dir = join(root, o.name);
+  mkdirSync(root, { recursive: true });
+  writeFolder(dir, (tmp) => {
+    writeFileSync(join(tmp, `gnd_${o.name}.pkl`), encodePickle(plainGnd(gnd)));
+    mkdirSync(join(tmp, 'features'));
+    for (const t of types) {
+      const f = generateRevisitopTypeFeatures(s, t, { dataset: o.name, seed });
+      const file = join(tmp, 'features', `${t.id}.pkl`);
+      writeFileSync(file, encodePickle({ db: new NumpyArray(f.db, [f.dim, gnd.imlist.length]), query: new NumpyArray(f.query, [f.dim, gnd.qimlist.length]) }));
+    }
+  });
+  return {
+    dir,
+    gndFile: join(dir, `gnd_${o.name}.pkl`),
+    featureFiles: Object.fromEntries(types.map((t) => [t.id, join(dir, 'features', `${t.id}.pkl`)])),
+    structure: o.gnd ? 'real-gnd' : 'generated',
+  };
+}
+
+/** Write `<root>/revisitop1m/features/<type>.npy` (`[count, D]`) per type; returns type -> file. */
+export function generateR1mFeatures(root: string, o: { count: number; types?: readonly string[]; seed?: number }): Record<string, string> {
+  const types = (o.types ?? GENERATED_FEATURE_TYPES.map((t) => t.id)).map(generatedFeatureType);
+  const dir = join(root, 'revisitop1m', 'features');
+  mkdirSync(dir, { recursive: true });
+  const out: Record<string, string> = {};
+  for (const t of types) {
+    const file = join(dir, `${t.id}.npy`);
+    const tmp = `${file}.tmp-${process.pid}`;
+    writeFileSync(tmp, encodeNpy({ data: generateDistractorFeatures(t, o.count, o.seed !== undefined ? { seed: o.seed } : {}), shape: [o.count, t.dim] }));
+    renameSync(tmp, file);
+    out[t.id] = file;
+  }
+  return out;
+}
+
+export interface GenerateRsfmFeaturesOptions {
+  /** Clusters (3D models) of the training split (default 250) and of the validation split (default 50). */
+  trainClusters?: number;
+  valClusters?: number;
+  /** Images per cluster, drawn uniformly in [min, max] (default [5, 40]). */
+  clusterSize?: [number, number];
+  /** Feature type ids (default: `r-gem`, the fine-tuned R-GeM that CSA trains on). */
+  types?: readonly string[];
+  seed?: number;
+}
+
+export interface GeneratedRsfmFeatures {
+  dir: string;
+  /** `retrieval-SfM-120k.pkl` */
+  metadataFile: string;
+  /** Type id -> `features/<type>.pkl` with `train` and `val` (D x N). */
+  featureFiles: Record<string, string>;
+  /** Per split: cluster id of each image (as in the metadata). */
+  clusters: { train: Int32Array; val: Int32Array };
+}
+
+/** Write `<root>/rsfm120k/retrieval-SfM-120k.pkl` and `<root>/rsfm120k/features/<type>.pkl` per type. */
+export function generateRsfmFeatures(root: string, o: GenerateRsfmFeaturesOptions = {}): GeneratedRsfmFeatures {
+  const seed = o.seed ?? 0;
+  const [lo, hi] = o.clusterSize ?? [5, 40];
+  if (!(lo >= 2 && hi >= lo)) throw new RangeError(`clusterSize must be [min >= 2, max >= min], got [${lo}, ${hi}]`);
+  const rng = new SeededRng(hash(`rsfm:${seed}`));
+  const counts = { train: o.trainClusters ?? 250, val: o.valClusters ?? 50 };
+  const splits = (['train', 'val'] as const).map((name, si) => {
+    const cluster: number[] = [];
+    const view: number[] = [];
+    const vis: number[] = [];
+    const qidxs: number[] = [];
+    const pidxs: number[] = [];
+    const base = si === 0 ? 0 : counts.train; // cluster ids are global, as in the real file
+    for (let c = 0; c < counts[name]; c++) {
+      const first = cluster.length;
+      const n = rng.int(lo, hi);
+      for (let k = 0; k < n; k++) {
+        cluster.push(base + c);
+        view.push(rng.int(0, 2));
+        vis.push(0.3 + 0.7 * rng.float());
+      }
+      for (let p = 0; p < Math.min(3, n - 1); p++) {
+        const q = first + rng.int(0, n - 1);
+        let pos = first + rng.int(0, n - 2);
+        if (pos >= q) pos++;
+        qidxs.push(q);
+        pidxs.push(pos);
+      }
+    }
+    const cids = cluster.map(() => Array.from({ length: 32 }, () => '0123456789abcdef'[rng.int(0, 15)]).join(''));
+    return { name, cluster: Int32Array.from(cluster), view, vis, qidxs, pidxs, cids };
+  });
+  const types = (o.types ?? ['r-gem']).map(generatedFeatureType);
+  const dir = join(root, 'rsfm120k');
+  mkdirSync(root, { recursive: true });
+  writeFolder(dir, (tmp) => {
+    writeFileSync(
+      join(tmp, 'retrieval-SfM-120k.pkl'),
+      encodePickle(Object.fromEntries(splits.map((s) => [s.name, { cids: s.cids, cluster: s.cluster, qidxs: s.qidxs, pidxs: s.pidxs }]))),
+    );
+    mkdirSync(join(tmp, 'features'));
+    for (const t of types) {
+      const space = new TypeSpace(t, new SeededRng(hash(`rsfm-features:${t.id}:${seed}`)));
+      const nClusters = counts.train + counts.val;
+      const P = Array.from({ length: Math.ceil(nClusters / 3) }, () => space.unit());
+      const C = Array.from({ length: nClusters }, (_, c) => {
+        const v = Float64Array.from(P[Math.floor(c / 3)]!);
+        axpy(v, 0.7, space.unit());
+        return normalised(v);
+      });
+      const V = C.map(() => Array.from({ length: 3 }, () => space.unit()));
+      const arrays: Record<string, NumpyArray> = {};
+      for (const s of splits) {
+        const n = s.cluster.length;
+        const out = new Float32Array(t.dim * n);
+        for (let i = 0; i < n; i++) {
+          const c = s.cluster[i]!;
+          const sig = new Float64Array(t.dim);
+          axpy(sig, s.vis[i]!, C[c]!);
+          axpy(sig, 1.1 - s.vis[i]!, V[c]![s.view[i]!]!);
+          space.emit(sig, out, n, i);
+        }
+        arrays[s.name] = new NumpyArray(out, [t.dim, n]);
+      }
+      writeFileSync(join(tmp, 'features', `${t.id}.pkl`), encodePickle(arrays));
+    }
+  });
+  return {
+    dir,
+    metadataFile: join(dir, 'retrieval-SfM-120k.pkl'),
+    featureFiles: Object.fromEntries(types.map((t) => [t.id, join(dir, 'features', `${t.id}.pkl`)])),
+    clusters: { train: splits[0]!.cluster, val: splits[1]!.cluster },
+  };
+}
+
+/** True when a generated revisitop feature folder holds every requested type. */
+export function hasGeneratedRevisitopFeatures(root: string, name: string, types: readonly string[]): boolean {
+  return existsSync(join(root, name, `gnd_${name}.pkl`)) && types.every((t) => existsSync(join(root, name, 'features', `${t}.pkl`)));
+}
