@@ -3,7 +3,7 @@ export { loadReferenceTable, readTableSpec, type ReferenceTable, type ReferenceR
 export { TableSpec, type CheckSpec, type ColumnSpec, type RowSpec } from './tables/schema';
 export { listTables, type TableSummary } from './tables/list';
 export { showTable, type ShowFormat } from './tables/show';
-export { compareResults, type CellComparison, type CompareOptions, type CompareReport, type Verdict } from './tables/compare';
+export { compareResults, compareWithReference, emptyTable, VERDICTS, type CellComparison, type CompareOptions, type CompareReport, type Verdict } from './tables/compare';
 export { auditTables, auditTable } from './audit/audit';
 export type { Finding } from './audit/finding';
 export { markdownTable } from './format/markdown';

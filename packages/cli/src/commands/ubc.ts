@@ -45,7 +45,7 @@ export const ubcCommand: CommandFactory = (setExit) => ({
       ]);
       process.stdout.write(`${markdownTable(['', ...cols.map((c) => `${c.train ? `${c.train}->${c.test}` : c.label} (%)`)], body)}\n`);
       const s = r.comparison.summary;
-      process.stdout.write(`${r.data === 'synthetic' ? 'generated data: the paper numbers are for the real subsets, so the verdicts only show the pipeline runs end to end\n' : ''}vs paper: ${s.within} within, ${s.better} better, ${s.worse} worse\nresults: ${r.files.csv}\nrecord: ${r.files.json}\n`);
+      process.stdout.write(`${r.data === 'synthetic' ? 'generated data: the paper numbers are for the real subsets, so the verdicts only show the pipeline runs end to end\n' : ''}vs paper: ${s.within} within, ${s.inconclusive} inconclusive, ${s.better} better, ${s.worse} worse\nresults: ${r.files.csv}\nrecord: ${r.files.json}\n`);
     }
     if (a.check && r.comparison.exit_code !== 0) setExit(1);
   },

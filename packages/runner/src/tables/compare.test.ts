@@ -12,11 +12,14 @@ function setup(results: string) {
 }
 
 describe('compare', () => {
-  test('the reference itself: every cell within, exit 0', () => {
+  test('the reference itself: every cell within or inconclusive, exit 0', () => {
     const { catalog, file } = setup(demoCsv);
     const r = compareResults(catalog, 'demo/table1', file);
     expect(r.exit_code).toBe(0);
-    expect(r.summary).toEqual({ within: 10, better: 0, worse: 0, differs: 0 });
+    // x.a is 1.00 ± 0.10 on both sides: 2 x sqrt(0.1² + 0.1²) = 0.28 > 0.25 x 1.00, too wide to decide
+    expect(r.summary).toEqual({ within: 9, inconclusive: 1, better: 0, worse: 0, differs: 0 });
+    expect(r.cells.find((c) => c.verdict === 'inconclusive')).toMatchObject({ row: 'x', column: 'a_fpr95_pct' });
+    expect(compareResults(catalog, 'demo/table1', file, { resolution: 0.3 }).summary.within).toBe(10);
   });
 
   test('one cell made worse (higher FPR, beyond 2 combined sigmas): worse, exit 1', () => {
@@ -43,6 +46,24 @@ describe('compare', () => {
     // 3.00 has no reference std; the run's own std 0.2 widens the allowance to 0.4
     const own = setup('row,a_fpr95_pct,a_fpr95_pct_std\ny,3.30,0.20\n');
     expect(compareResults(own.catalog, 'demo/table1', own.file).cells[0]?.verdict).toBe('within');
+  });
+
+  test('a spread too wide to decide is inconclusive, counted apart, and does not fail', () => {
+    // 50.13 ± 26.27 against 3.00 (no reference std): |delta| 47.13 <= 0.005 + 2 x 26.27 = 52.545,
+    // but the uncertainty 52.54 > 0.25 x 3.00, so agreement says nothing
+    const { catalog, file } = setup('row,a_fpr95_pct,a_fpr95_pct_std\ny,50.13,26.27\n');
+    const r = compareResults(catalog, 'demo/table1', file);
+    expect(r.cells[0]).toMatchObject({ verdict: 'inconclusive', allowed: 0.005 + 52.54, uncertainty: 52.54 });
+    expect(r.summary).toMatchObject({ within: 0, inconclusive: 1 });
+    expect(r.exit_code).toBe(0);
+    // the boundary: uncertainty exactly resolution x |reference| is still within; just above is not
+    const edge = setup('row,a_fpr95_pct,a_fpr95_pct_std\ny,3.00,0.375\n');
+    expect(compareResults(edge.catalog, 'demo/table1', edge.file).cells[0]?.verdict).toBe('within');
+    expect(compareResults(edge.catalog, 'demo/table1', edge.file, { resolution: 0.2 }).cells[0]?.verdict).toBe('inconclusive');
+    // outside the allowance a wide spread still decides
+    const far = setup('row,a_fpr95_pct,a_fpr95_pct_std\ny,80.00,10.00\n');
+    expect(compareResults(far.catalog, 'demo/table1', far.file).cells[0]?.verdict).toBe('worse');
+    expect(() => compareResults(far.catalog, 'demo/table1', far.file, { resolution: -1 })).toThrow(/--resolution must be a number >= 0/);
   });
 
   test('a parameter count (no better direction) that differs fails as "differs"', () => {
