@@ -27,3 +27,7 @@ export { compareResultsCsv } from './tables/compare';
 export { describePatches, readInputPatches, type DescribeOptions, type DescribeResult } from './models/describe';
 export { attentionMaps, parseAt, type AttentionOptions, type AttentionResult } from './models/attention';
 export { generateData, GENERATE_KINDS, type GenerateDataOptions, type GenerateKind } from './data/generate-data';
+export { renderReport, writeReport, reportFromRecordFile, reportInputFromRecord, type ReportInput, type RenderedReport } from './report/report';
+export { baselineTests, WELCH_ALPHA, type BaselineTest } from './report/baseline-welch';
+export { rowPlots, perSeedPlot } from './report/row-plots';
+export { vegaLiteToSvg } from './report/vega-svg';

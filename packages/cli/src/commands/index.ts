@@ -13,6 +13,7 @@ import { describeCommand } from './describe';
 import { attentionCommand } from './attention';
 import { fetchCommand } from './fetch';
 import { generateCommand } from './generate';
+import { reportCommand } from './report';
 
 /**
  * Each command module exports a factory taking `setExit` (to report exit code 1 for a failed
@@ -43,4 +44,5 @@ export const COMMANDS: CommandFactory[] = [
   attentionCommand,
   fetchCommand,
   generateCommand,
+  reportCommand,
 ];

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomicSync } from '@descbench/core';
+import type { PlotSpec } from '../engine/types';
 import type { ReferenceTable } from '../tables/reference-table';
 import type { CompareReport } from '../tables/compare';
 import type { AggregatedCell } from './seed-table';
@@ -20,6 +21,8 @@ export interface RunRecord {
   date: string;
   results: AggregatedCell[];
   reference_delta: CompareReport | null;
+  /** The table kind's extra plots (Vega-Lite with inline data), so that `bench report` can draw them again. */
+  plots?: PlotSpec[];
 }
 
 export function gitHash(cwd: string): string | null {

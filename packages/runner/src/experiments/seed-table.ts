@@ -52,7 +52,7 @@ export function resultsCsv(table: ReferenceTable, cells: AggregatedCell[]): stri
 }
 
 /** The most decimals the reference prints in a column (2 if it prints none). */
-function decimalsOf(table: ReferenceTable, column: string): number {
+export function decimalsOf(table: ReferenceTable, column: string): number {
   let d = -1;
   for (const r of table.rows.values()) d = Math.max(d, r.cells.get(column)?.decimals ?? -1);
   return d < 0 ? 2 : d;

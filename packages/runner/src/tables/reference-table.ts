@@ -137,6 +137,7 @@ function assertUniqueIds(spec: TableSpec, file: string): void {
 function assertCheckReferences(t: ReferenceTable, file: string): void {
   const rows = new Set(t.rows.keys());
   const cols = new Set(t.numericColumns.map((c) => c.id));
+  if (t.spec.baseline_row !== undefined && !rows.has(t.spec.baseline_row)) throw new InputError(`unknown row "${t.spec.baseline_row}"`, { file, at: 'field baseline_row' });
   t.spec.checks.forEach((c: CheckSpec, i) => {
     const at = `checks[${i}] (${c.rule})`;
     const needRow = (r: string): void => {

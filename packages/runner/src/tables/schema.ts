@@ -97,6 +97,8 @@ export const TableSpec = z
     replay: z.object({ here: z.enum(['smoke', 'no']), needs: z.array(z.string()).default([]), why: z.string() }),
     columns: z.array(ColumnSpec).default([]),
     rows: z.array(RowSpec).default([]),
+    /** The row every other row is tested against (Welch's t-test over seeds), e.g. SOSNet+ in SOLAR's SOA table. */
+    baseline_row: z.string().optional(),
     checks: z.array(CheckSpec).default([]),
     claims: z.array(ClaimSpec).default([]),
     plotted: z.string().optional(),
