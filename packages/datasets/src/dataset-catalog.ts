@@ -79,12 +79,15 @@ export const DATASET_CATALOG: readonly CatalogEntry[] = [
   },
   {
     name: 'hpatches-tasks',
-    description: 'HPatches benchmark task definitions (splits.json, retrieval lists of split a)',
+    description: 'HPatches benchmark task definitions: splits.json, and per split (a, b, c, full, illum, view) the verification pair lists (1M rows each) and the retrieval query / distractor lists',
     dir: join('hpatches', 'tasks'),
     files: [
       { url: 'https://raw.githubusercontent.com/hpatches/hpatches-benchmark/master/tasks/splits/splits.json', file: 'splits.json' },
-      { url: 'https://raw.githubusercontent.com/hpatches/hpatches-benchmark/master/tasks/retr_queries_split-a.csv', file: 'retr_queries_split-a.csv' },
-      { url: 'https://raw.githubusercontent.com/hpatches/hpatches-benchmark/master/tasks/retr_distractors_split-a.csv', file: 'retr_distractors_split-a.csv' },
+      ...['a', 'b', 'c', 'full', 'illum', 'view'].flatMap((s) =>
+        ['verif_pos', 'verif_neg_intra', 'verif_neg_inter', 'retr_queries', 'retr_distractors'].map(
+          (k): RemoteFile => ({ url: `https://raw.githubusercontent.com/hpatches/hpatches-benchmark/master/tasks/${k}_split-${s}.csv`, file: `${k}_split-${s}.csv` }),
+        ),
+      ),
     ],
     present: ['splits.json'],
     source: 'hpatches/hpatches-benchmark tasks/',

@@ -169,3 +169,16 @@ export {
   type DataSourceOptions,
   type ResolvedDataset,
 } from './data-source';
+export {
+  readDescriptorCsv,
+  readDescriptorNpy,
+  readHPatchesDescriptorSequence,
+  listHPatchesDescriptorSequences,
+  writeHPatchesDescriptorSequence,
+  descriptorFile,
+  float32Decimal,
+  HPATCHES_DESCRIPTOR_FORMATS,
+  type HPatchesDescriptorFormat,
+  type Float32Matrix,
+} from './formats/hpatches-descriptors';
+export { readHPatchesPairList, selectPairs, drawHPatchesPairs, type HPatchesPairList } from './hpatches-verification-pairs';

@@ -31,3 +31,4 @@ export { renderReport, writeReport, reportFromRecordFile, reportInputFromRecord,
 export { baselineTests, WELCH_ALPHA, type BaselineTest } from './report/baseline-welch';
 export { rowPlots, perSeedPlot } from './report/row-plots';
 export { vegaLiteToSvg } from './report/vega-svg';
+export { evalHPatches, resolveTasksDir, HPATCHES_TASKS, HPATCHES_EVAL_CHOICES, type ApConvention, type DescriptorDistance, type HPatchesDescriptorFormat, type HPatchesTask, type EvalHPatchesOptions, type EvalHPatchesResult } from './eval/eval-hpatches';

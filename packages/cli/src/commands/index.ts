@@ -3,6 +3,7 @@ import { auditCommand } from './audit';
 import { compareCommand } from './compare';
 import { evalPairsCommand } from './eval-pairs';
 import { evalRanksCommand } from './eval-ranks';
+import { evalHPatchesCommand } from './eval-hpatches';
 import { listCommand } from './list';
 import { showCommand } from './show';
 import { trainCommand } from './train';
@@ -38,6 +39,7 @@ export const COMMANDS: CommandFactory[] = [
   ubcCommand,
   evalRanksCommand,
   evalPairsCommand,
+  evalHPatchesCommand,
   doctorCommand,
   paramsCommand,
   describeCommand,
