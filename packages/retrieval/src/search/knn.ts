@@ -1,0 +1,251 @@
+import { onnx } from 'onnx-proto';
+import * as ort from 'onnxruntime-node';
+import { exactSearch, MetricKind, type BatchMatches } from 'usearch';
+import { InputError } from '@descbench/core';
+import { readRows, type VectorStore } from './vectors';
+
+/**
+ * Exact k-nearest-neighbour search by inner product (cosine similarity of L2-normalised
+ * vectors), in chunks of database rows so that any database fits (R1M: 1,001,001 x 2048 as
+ * float16 is 4.1 GB plus one chunk). Ties are broken by the lower database index.
+ *
+ * Engines (all exact; `benchmarks/speed/knn.ts` measures them against numpy):
+ * - `onnx`: each chunk is one onnxruntime MatMul `[n, D] x [D, Q]` (MLAS, multi-threaded); the default;
+ * - `usearch`: usearch's `exactSearch` (SIMD brute force) per chunk; its candidates' scores are
+ *   recomputed in float64 so that every engine returns the same numbers;
+ * - `js`: plain loops, the reference the others are tested against.
+ *
+ * Output in revisitop's ranking layout: `ranks[r * Q + q]` is the database index at rank r
+ * (0-based) for query q, i.e. a `[k, Q]` array (`db-x-queries`), with `scores` alike.
+ */
+export type KnnEngine = 'onnx' | 'usearch' | 'js';
+export const KNN_ENGINES: readonly KnnEngine[] = ['onnx', 'usearch', 'js'];
+
+export interface KnnOptions {
+  k: number;
+  engine?: KnnEngine;
+  /** Database rows per chunk (default: about 64 MB of float32). */
+  chunkRows?: number;
+  threads?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface KnnResult {
+  k: number;
+  queries: number;
+  /** `[k, Q]` database indices, best first (`ranks[r * Q + q]`). */
+  ranks: Int32Array;
+  /** `[k, Q]` inner products, alike. */
+  scores: Float32Array;
+}
+
+interface Sink {
+  threshold(q: number): number;
+  push(q: number, s: number, i: number): void;
+  result(): KnnResult;
+}
+
+/** Every score `[Q, N]`, sorted per query at the end (score descending, index ascending). */
+class Dense implements Sink {
+  readonly all: Float32Array;
+  constructor(
+    readonly queries: number,
+    readonly n: number,
+    readonly k: number,
+  ) {
+    this.all = new Float32Array(queries * n);
+  }
+  threshold(): number {
+    return -Infinity;
+  }
+  push(q: number, s: number, i: number): void {
+    this.all[q * this.n + i] = s;
+  }
+  result(): KnnResult {
+    const { queries: Q, n, k } = this;
+    const ranks = new Int32Array(k * Q);
+    const scores = new Float32Array(k * Q);
+    const idx = new Int32Array(n);
+    for (let q = 0; q < Q; q++) {
+      const row = this.all.subarray(q * n, (q + 1) * n);
+      for (let i = 0; i < n; i++) idx[i] = i;
+      idx.sort((a, b) => row[b]! - row[a]! || a - b);
+      for (let r = 0; r < k; r++) {
+        ranks[r * Q + q] = idx[r]!;
+        scores[r * Q + q] = row[idx[r]!]!;
+      }
+    }
+    return { k, queries: Q, ranks, scores };
+  }
+}
+
+/** Per-query bounded min-heaps of (score, index): the root is the worst kept candidate. */
+class TopK implements Sink {
+  readonly score: Float64Array;
+  readonly index: Int32Array;
+  readonly size: Int32Array;
+  constructor(
+    readonly queries: number,
+    readonly k: number,
+  ) {
+    this.score = new Float64Array(queries * k);
+    this.index = new Int32Array(queries * k);
+    this.size = new Int32Array(queries);
+  }
+  /** a worse than b: lower score, or equal score and higher index. */
+  private worse(sa: number, ia: number, sb: number, ib: number): boolean {
+    return sa < sb || (sa === sb && ia > ib);
+  }
+  /** The score a candidate must reach (>=) to enter query q's list. */
+  threshold(q: number): number {
+    return this.size[q]! < this.k ? -Infinity : this.score[q * this.k]!;
+  }
+  push(q: number, s: number, i: number): void {
+    const k = this.k;
+    const base = q * k;
+    const sc = this.score;
+    const ix = this.index;
+    let n = this.size[q]!;
+    if (n < k) {
+      // sift up
+      let c = n++;
+      this.size[q] = n;
+      while (c > 0) {
+        const p = (c - 1) >> 1;
+        if (!this.worse(s, i, sc[base + p]!, ix[base + p]!)) break;
+        sc[base + c] = sc[base + p]!;
+        ix[base + c] = ix[base + p]!;
+        c = p;
+      }
+      sc[base + c] = s;
+      ix[base + c] = i;
+      return;
+    }
+    if (!this.worse(sc[base]!, ix[base]!, s, i)) return;
+    // replace the root and sift down
+    let c = 0;
+    for (;;) {
+      const l = 2 * c + 1;
+      if (l >= k) break;
+      const r = l + 1;
+      const w = r < k && this.worse(sc[base + r]!, ix[base + r]!, sc[base + l]!, ix[base + l]!) ? r : l;
+      if (!this.worse(sc[base + w]!, ix[base + w]!, s, i)) break;
+      sc[base + c] = sc[base + w]!;
+      ix[base + c] = ix[base + w]!;
+      c = w;
+    }
+    sc[base + c] = s;
+    ix[base + c] = i;
+  }
+  /** Sorted best first, in the `[k, Q]` layout. */
+  result(): KnnResult {
+    const { queries: Q, k } = this;
+    const ranks = new Int32Array(k * Q);
+    const scores = new Float32Array(k * Q);
+    for (let q = 0; q < Q; q++) {
+      const order = Array.from({ length: k }, (_, j) => q * k + j).sort((a, b) => this.score[b]! - this.score[a]! || this.index[a]! - this.index[b]!);
+      order.forEach((j, r) => {
+        ranks[r * Q + q] = this.index[j]!;
+        scores[r * Q + q] = this.score[j]!;
+      });
+    }
+    return { k, queries: Q, ranks, scores };
+  }
+}
+
+function matmulModel(dim: number): Uint8Array {
+  const F = onnx.TensorProto.DataType.FLOAT;
+  const vi = (name: string, dims: (number | string)[]): onnx.IValueInfoProto => ({
+    name,
+    type: { tensorType: { elemType: F, shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) } } },
+  });
+  return onnx.ModelProto.encode({
+    irVersion: 8,
+    opsetImport: [{ domain: '', version: 13 }],
+    graph: { name: 'inner_products', node: [{ opType: 'MatMul', input: ['db', 'queries_t'], output: ['scores'] }], input: [vi('db', ['n', dim]), vi('queries_t', [dim, 'q'])], output: [vi('scores', ['n', 'q'])] },
+  }).finish();
+}
+
+function dot(a: Float32Array, ao: number, b: Float32Array, bo: number, d: number): number {
+  let s = 0;
+  for (let k = 0; k < d; k++) s += a[ao + k]! * b[bo + k]!;
+  return s;
+}
+
+/** Exact top-k of every query (rows of `queries`, `[Q, D]` float32) in `db`; see the module description. */
+export async function exactKnn(db: VectorStore, queries: Float32Array, o: KnnOptions): Promise<KnnResult> {
+  const D = db.dim;
+  const N = db.count;
+  const k = o.k;
+  if (queries.length % D !== 0) throw new InputError(`queries: ${queries.length} numbers are not rows of ${D}`);
+  const Q = queries.length / D;
+  if (!Number.isInteger(k) || k < 1) throw new InputError(`k must be a positive integer, got ${k}`, { at: 'k' });
+  if (k > N) throw new InputError(`k = ${k} is larger than the database (${N} vectors)`, { at: 'k' });
+  const engine = o.engine ?? 'onnx';
+  if (!KNN_ENGINES.includes(engine)) throw new InputError(`unknown kNN engine ${JSON.stringify(engine)}; expected ${KNN_ENGINES.join(', ')}`);
+  const chunk = Math.max(1, Math.min(N, o.chunkRows ?? Math.floor((16 << 20) / D)));
+  // a deep ranking (k a large part of the database, e.g. the full ranking revisitop evaluates)
+  // keeps every score and sorts once; a short one keeps bounded heaps
+  const top: Sink = k * 4 > N ? new Dense(Q, N, k) : new TopK(Q, k);
+  const buf = new Float32Array(chunk * D);
+  let session: ort.InferenceSession | undefined;
+  let qt: ort.Tensor | undefined;
+  if (engine === 'onnx') {
+    session = await ort.InferenceSession.create(matmulModel(D), { executionProviders: ['cpu'], ...(o.threads !== undefined ? { intraOpNumThreads: o.threads } : {}) });
+    const t = new Float32Array(D * Q);
+    for (let q = 0; q < Q; q++) for (let d = 0; d < D; d++) t[d * Q + q] = queries[q * D + d]!;
+    qt = new ort.Tensor('float32', t, [D, Q]);
+  }
+  try {
+    for (let start = 0; start < N; start += chunk) {
+      const n = Math.min(chunk, N - start);
+      const rows = readRows(db, start, n, n === chunk ? buf : new Float32Array(n * D));
+      if (engine === 'onnx') {
+        const out = await session!.run({ db: new ort.Tensor('float32', rows, [n, D]), queries_t: qt! });
+        const s = out.scores!.data as Float32Array;
+        for (let q = 0; q < Q; q++) {
+          let thr = top.threshold(q);
+          for (let i = 0; i < n; i++) {
+            const v = s[i * Q + q]!;
+            if (v < thr) continue;
+            top.push(q, v, start + i);
+            thr = top.threshold(q);
+          }
+        }
+      } else if (engine === 'usearch') {
+        const kk = Math.min(k, n);
+        const m = exactSearch(rows, queries, D, kk, MetricKind.IP, o.threads ?? 0) as BatchMatches;
+        for (let q = 0; q < Q; q++) {
+          const c = Number(m.counts[q]);
+          for (let j = 0; j < c; j++) {
+            const i = Number(m.keys[q * kk + j]);
+            top.push(q, Math.fround(dot(rows, i * D, queries, q * D, D)), start + i);
+          }
+        }
+      } else {
+        for (let q = 0; q < Q; q++) for (let i = 0; i < n; i++) top.push(q, Math.fround(dot(rows, i * D, queries, q * D, D)), start + i);
+      }
+      o.onProgress?.(start + n, N);
+    }
+  } finally {
+    await session?.release();
+  }
+  return top.result();
+}
+
+/** Rankings of a `[k, Q]` result as one Int32Array per query (what the re-rankers take). */
+export function rankingsPerQuery(r: KnnResult): Int32Array[] {
+  return Array.from({ length: r.queries }, (_, q) => Int32Array.from({ length: r.k }, (_, j) => r.ranks[j * r.queries + q]!));
+}
+
+/** Per-query rankings (equal length) back to the `[k, Q]` layout. */
+export function ranksFromPerQuery(rankings: readonly ArrayLike<number>[]): Int32Array {
+  const Q = rankings.length;
+  const k = Q === 0 ? 0 : rankings[0]!.length;
+  const out = new Int32Array(k * Q);
+  rankings.forEach((r, q) => {
+    if (r.length !== k) throw new RangeError(`ranking ${q} has ${r.length} entries, the first has ${k}`);
+    for (let j = 0; j < k; j++) out[j * Q + q] = r[j]!;
+  });
+  return out;
+}
