@@ -19,3 +19,13 @@ export {
   type BackendStatus,
   type ConcreteBackend,
 } from './backend';
+export * from './pickle/index';
+export {
+  NPY_DTYPES,
+  decodeNumpyData,
+  halfToFloat,
+  parseNumpyDescr,
+  type NpyData,
+  type NpyDtype,
+  type NumpyDtypeInfo,
+} from './numpy-dtype';

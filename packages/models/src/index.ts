@@ -21,7 +21,7 @@ export {
   type ModelEntry,
 } from './registry';
 export { loadTorchStateDict, readTorchCheckpoint, type Checkpoint, type CheckpointFormat } from './torch-checkpoint';
-export { unpickle, type StorageRef, type TensorRef } from './torch-pickle';
+export { unpickleTorch, TORCH_PICKLE_GLOBALS, type StorageRef, type TensorRef } from './torch-pickle';
 export { useTfjsBackend, activeTfjsBackend, tfjsProbe } from './backends/tfjs';
 export { registerWasmConvFilterGradient } from './backends/wasm-conv-filter-grad';
 export { createOnnxSession, onnxProviders, type OnnxProvider, type OnnxSession } from './backends/onnx';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import yauzl from 'yauzl';
 import { InputError } from '@descbench/core';
 import type { StateDict } from './state-dict';
-import { storageElementBytes, storageFromPid, unpickle, type StorageRef, type TensorRef } from './torch-pickle';
+import { storageElementBytes, storageFromPid, unpickleTorch, type StorageRef, type TensorRef } from './torch-pickle';
 
 /**
  * Read PyTorch checkpoints without Python: the zip format (`torch.save` since 1.6: `<dir>/data.pkl`
@@ -45,16 +45,16 @@ function failer(file: string) {
 
 function readLegacy(bytes: Uint8Array, file: string): unknown {
   const fail = failer(file);
-  const magic = unpickle(bytes, 0, { file });
+  const magic = unpickleTorch(bytes, 0, { file });
   if (magic.value !== LEGACY_MAGIC && BigInt(typeof magic.value === 'number' ? magic.value : 0) !== LEGACY_MAGIC) {
     fail('not a PyTorch legacy checkpoint (bad magic number)', 0);
   }
-  const proto = unpickle(bytes, magic.end, { file });
+  const proto = unpickleTorch(bytes, magic.end, { file });
   if (proto.value !== 1001) fail(`unsupported legacy protocol version ${String(proto.value)}`, magic.end);
-  const sysInfo = unpickle(bytes, proto.end, { file });
+  const sysInfo = unpickleTorch(bytes, proto.end, { file });
   if (sysInfo.value instanceof Map && sysInfo.value.get('little_endian') === false) fail('big-endian checkpoints are not supported');
   const storages = new Map<string, StorageRef>();
-  const main = unpickle(bytes, sysInfo.end, {
+  const main = unpickleTorch(bytes, sysInfo.end, {
     file,
     baseOffset: 0,
     persistentLoad: (pid) => {
@@ -64,7 +64,7 @@ function readLegacy(bytes: Uint8Array, file: string): unknown {
       return seen ?? s;
     },
   });
-  const keys = unpickle(bytes, main.end, { file });
+  const keys = unpickleTorch(bytes, main.end, { file });
   if (!Array.isArray(keys.value) || !keys.value.every((k) => typeof k === 'string' || typeof k === 'number')) fail('legacy storage key list is malformed', main.end);
   const data: StorageBytes = new Map();
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -91,7 +91,7 @@ async function readZip(file: string): Promise<unknown> {
   const prefix = pkl.slice(0, -'data.pkl'.length);
   const fail = failer(file);
   const used = new Map<string, StorageRef>();
-  const main = unpickle(entries.get(pkl)!, 0, {
+  const main = unpickleTorch(entries.get(pkl)!, 0, {
     file: `${file}:${pkl}`,
     persistentLoad: (pid) => {
       const s = storageFromPid(pid, (m) => fail(m));

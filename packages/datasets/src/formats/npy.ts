@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { InputError, writeFileAtomicSync } from '@descbench/core';
+import { InputError, decodeNumpyData, parseNumpyDescr, writeFileAtomicSync, type NpyData, type NpyDtype } from '@descbench/core';
 
 /**
  * NumPy `.npy` files, format versions 1.0, 2.0 and 3.0
@@ -13,10 +13,7 @@ import { InputError, writeFileAtomicSync } from '@descbench/core';
  * Data keep their file order: `fortranOrder` says whether that is column-major; use
  * {@link npyToCOrder} to get row-major data.
  */
-export const NPY_DTYPES = ['float16', 'float32', 'float64', 'int32', 'int64', 'uint8', 'bool'] as const;
-export type NpyDtype = (typeof NPY_DTYPES)[number];
-
-export type NpyData = Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array;
+export { NPY_DTYPES, decodeNumpyData, halfToFloat, parseNumpyDescr, type NpyData, type NpyDtype } from '@descbench/core';
 
 export interface NpyArray {
   dtype: NpyDtype;
@@ -28,64 +25,6 @@ export interface NpyArray {
 }
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
-
-interface DtypeInfo {
-  dtype: NpyDtype;
-  size: number;
-}
-
-const DESCR: Record<string, DtypeInfo> = {
-  f2: { dtype: 'float16', size: 2 },
-  f4: { dtype: 'float32', size: 4 },
-  f8: { dtype: 'float64', size: 8 },
-  i4: { dtype: 'int32', size: 4 },
-  i8: { dtype: 'int64', size: 8 },
-  u1: { dtype: 'uint8', size: 1 },
-  b1: { dtype: 'bool', size: 1 },
-};
-
-/** Parse a numpy dtype string (`<f4`, `|u1`, `>i8`, ...) into dtype, item size and byte order. */
-export function parseNumpyDescr(descr: string, where: { file?: string } = {}): DtypeInfo & { bigEndian: boolean } {
-  const m = /^([<>|=]?)([a-z]\d+)$/.exec(descr);
-  const info = m ? DESCR[m[2] as string] : undefined;
-  if (!m || info === undefined) {
-    throw new InputError(
-      `unsupported numpy dtype "${descr}"; supported: float16, float32, float64, int32, int64, uint8, bool`,
-      where,
-    );
-  }
-  return { ...info, bigEndian: m[1] === '>' };
-}
-
-/** Decode raw little/big-endian element bytes into a typed array (a copy, aligned). */
-export function decodeNumpyData(bytes: Uint8Array, info: DtypeInfo & { bigEndian: boolean }, count: number): NpyData {
-  const n = count * info.size;
-  const raw = new Uint8Array(n);
-  raw.set(bytes.subarray(0, n));
-  if (info.bigEndian && info.size > 1) {
-    for (let i = 0; i < n; i += info.size) raw.subarray(i, i + info.size).reverse();
-  }
-  const buf = raw.buffer;
-  switch (info.dtype) {
-    case 'float16': {
-      const h = new Uint16Array(buf);
-      const out = new Float32Array(count);
-      for (let i = 0; i < count; i++) out[i] = halfToFloat(h[i] as number);
-      return out;
-    }
-    case 'float32':
-      return new Float32Array(buf);
-    case 'float64':
-      return new Float64Array(buf);
-    case 'int32':
-      return new Int32Array(buf);
-    case 'int64':
-      return new BigInt64Array(buf);
-    case 'uint8':
-    case 'bool':
-      return raw;
-  }
-}
 
 /** Parse `.npy` bytes. `file` names the source in errors. */
 export function parseNpy(bytes: Uint8Array, file?: string): NpyArray {
@@ -301,15 +240,6 @@ export function npyToFloat64(a: NpyArray): Float64Array {
   const out = new Float64Array(c.data.length);
   for (let i = 0; i < c.data.length; i++) out[i] = Number(c.data[i] as number | bigint);
   return out;
-}
-
-export function halfToFloat(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const f = h & 0x3ff;
-  if (e === 0) return s * f * 2 ** -24;
-  if (e === 31) return f === 0 ? s * Infinity : NaN;
-  return s * (1 + f / 1024) * 2 ** (e - 15);
 }
 
 /** Nearest float16 bit pattern (round half to even), as numpy `astype(float16)`. */
