@@ -1,7 +1,7 @@
 export { loadCatalog, findBenchmarksDir } from './tables/catalog';
 export { loadReferenceTable, readTableSpec, type ReferenceTable, type ReferenceRow } from './tables/reference-table';
 export { TableSpec, type CheckSpec, type ColumnSpec, type RowSpec } from './tables/schema';
-export { listTables, type TableSummary } from './tables/list';
+export { listTables, replayStatus, type ReplayStatus, type TableSummary } from './tables/list';
 export { showTable, type ShowFormat } from './tables/show';
 export { compareResults, compareWithReference, emptyTable, VERDICTS, type CellComparison, type CompareOptions, type CompareReport, type Verdict } from './tables/compare';
 export { auditTables, auditTable } from './audit/audit';
@@ -19,9 +19,17 @@ export { TRAINING_PRESETS, PROFILES, PROFILE_SCALES, learningRate, parseProfile,
 export { Sgd, Adam, type Optimizer } from './training/optimizers';
 export { runTrainCommand, presetForModel, type TrainCommandOptions } from './training/train-command';
 export { parseUbcDataSpec, loadUbcSubset, ubcTrainingData } from './training/ubc-training-data';
-export { replayUbcTable, selectUbcRows, type UbcReplayOptions, type UbcReplayResult } from './experiments/ubc-replay';
-export { RunJournal, type CellRecord } from './experiments/run-journal';
-export { aggregateSeeds, resultsCsv, type AggregatedCell } from './experiments/seed-table';
+export { aggregateSeeds, derivedRecords, resultsCsv, type AggregatedCell, type CellRecord } from './experiments/seed-table';
+export type { RecordedCell, RunRecord } from './experiments/run-record';
+export type * from './engine/types';
+export { canonicalJson, cellKey, keyCells, projectVersion, findRepoRoot } from './engine/key';
+export { dataManifest, type DataManifest } from './engine/data-manifest';
+export { CellJournal, type JournalEntry } from './engine/journal';
+export { tableKinds, registerTableKind, kindForTable, computeCell } from './engine/kinds';
+export { InlineExecutor, type ExecutorOptions } from './engine/executor-inline';
+export { runReplay, type ReplayOutcome } from './engine/replay';
+export { assertOneDataKind, declaredDataKind } from './engine/data-kind';
+export { ubcKind, selectUbcRows, planUbcRow, replayRecipe, extraParams, type UbcKindOptions, type UbcRowPlan } from './engine/kinds/ubc';
 export { descriptorFpr95 } from './experiments/describe-pairs';
 export { compareResultsCsv } from './tables/compare';
 export { describePatches, readInputPatches, type DescribeOptions, type DescribeResult } from './models/describe';
@@ -32,3 +40,4 @@ export { baselineTests, WELCH_ALPHA, type BaselineTest } from './report/baseline
 export { rowPlots, perSeedPlot } from './report/row-plots';
 export { vegaLiteToSvg } from './report/vega-svg';
 export { evalHPatches, resolveTasksDir, HPATCHES_TASKS, HPATCHES_EVAL_CHOICES, type ApConvention, type DescriptorDistance, type HPatchesDescriptorFormat, type HPatchesTask, type EvalHPatchesOptions, type EvalHPatchesResult } from './eval/eval-hpatches';
+export { replayText, GENERATED_DATA_LINE } from './engine/replay-text';

@@ -8,6 +8,7 @@ import { listCommand } from './list';
 import { showCommand } from './show';
 import { trainCommand } from './train';
 import { ubcCommand } from './ubc';
+import { replayCommand } from './replay';
 import { doctorCommand } from './doctor';
 import { paramsCommand } from './params';
 import { describeCommand } from './describe';
@@ -37,6 +38,7 @@ export const COMMANDS: CommandFactory[] = [
   compareCommand,
   trainCommand,
   ubcCommand,
+  replayCommand,
   evalRanksCommand,
   evalPairsCommand,
   evalHPatchesCommand,

@@ -22,7 +22,7 @@ export const listCommand: CommandFactory = () => ({
       r.metric ?? '',
       r.datasets.join(' '),
       String(r.seeds),
-      r.replay.here === 'smoke' ? `smoke here${r.replay.needs.length ? `; full: ${r.replay.needs.join(', ')}` : ''}` : `no: ${r.replay.needs.join(', ') || r.replay.why}`,
+      r.replay.here ? `${r.replay.command}${r.replay.needs.length ? `; paper scale: ${r.replay.needs.join(', ')}` : ''}` : 'no',
     ]);
     process.stdout.write(`${markdownTable(['id', 'document', 'number', 'title', 'metric', 'datasets', 'seeds', 'replay'], body)}\n`);
   },

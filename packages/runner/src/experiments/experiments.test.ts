@@ -4,21 +4,23 @@ import { join } from 'node:path';
 import { loadCatalog } from '../tables/catalog';
 import { compareResults } from '../tables/compare';
 import { demoCsv, demoSpec, writeBenchmarks } from '../__fixtures__/write-table';
-import { RunJournal } from './run-journal';
+import { CellJournal } from '../engine/journal';
 import { aggregateSeeds, resultsCsv } from './seed-table';
 import { writeRunRecord } from './run-record';
 
-describe('run journal', () => {
-  test('records survive a restart; a torn last line is ignored and that cell runs again', () => {
+describe('cell journal', () => {
+  test('entries survive a restart under their keys; a torn last line is ignored and that cell runs again', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'descbench-journal-')), 'run.jsonl');
-    const j = new RunJournal(path);
-    j.append({ row: 'x', column: 'a_fpr95_pct', seed: 1, value: 1.1 });
-    j.append({ row: 'x', column: 'a_fpr95_pct', seed: 2, value: 0.9 });
-    appendFileSync(path, '{"row":"x","column":"a_fpr95_pct","se'); // killed mid-write
-    const resumed = new RunJournal(path);
+    const j = new CellJournal(path);
+    const spec = { kind: 'demo', table: 'demo/table1', row: 'x', columns: ['a_fpr95_pct'], unit: 'all', seed: 1, settings: {} };
+    const entry = (key: string, v: number) => ({ key, spec, value: { values: { a_fpr95_pct: v }, data: 'synthetic' as const }, worker: 'inline', finished: '2026-01-01T00:00:00Z' });
+    j.append(entry('k1', 1.1));
+    j.append(entry('k2', 0.9));
+    appendFileSync(path, '{"key":"k3","spec":{"kind"'); // killed mid-write
+    const resumed = new CellJournal(path);
     expect(resumed.size).toBe(2);
-    expect(resumed.get('x', 'a_fpr95_pct', 2)?.value).toBe(0.9);
-    expect(resumed.get('x', 'a_fpr95_pct', 3)).toBeUndefined();
+    expect(resumed.get('k2')?.value.values.a_fpr95_pct).toBe(0.9);
+    expect(resumed.has('k3')).toBe(false);
     resumed.remove();
     expect(existsSync(path)).toBe(false);
   });

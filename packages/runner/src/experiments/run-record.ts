@@ -2,10 +2,25 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomicSync } from '@descbench/core';
-import type { PlotSpec } from '../engine/types';
 import type { ReferenceTable } from '../tables/reference-table';
 import type { CompareReport } from '../tables/compare';
-import type { AggregatedCell } from './seed-table';
+import type { AggregatedCell, DataKind, PlotSpec } from '../engine/types';
+
+/** One computed cell as the record keeps it: its key, what it is, what it read, who ran it, its values. */
+export interface RecordedCell {
+  key: string;
+  kind: string;
+  row: string;
+  unit: string;
+  columns: string[];
+  seed: number;
+  /** The data kind this cell read (a table never mixes kinds under one label). */
+  data: DataKind;
+  worker: string;
+  values: Record<string, number>;
+  settings: Record<string, unknown>;
+  extra?: Record<string, unknown>;
+}
 
 /**
  * The self-describing record of one replay (after lm-evaluation-harness's results files):
@@ -23,6 +38,10 @@ export interface RunRecord {
   reference_delta: CompareReport | null;
   /** The table kind's extra plots (Vega-Lite with inline data), so that `bench report` can draw them again. */
   plots?: PlotSpec[];
+  /** Replays by the engine: the project version in the cell keys, the data kind, and every cell. */
+  project_version?: string;
+  data?: DataKind;
+  cells?: RecordedCell[];
 }
 
 export function gitHash(cwd: string): string | null {

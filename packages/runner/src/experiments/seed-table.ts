@@ -1,16 +1,16 @@
 import { mean, std } from '@descbench/metrics';
 import { csvTable } from '../format/csv';
 import { STD_SUFFIX, type ReferenceTable } from '../tables/reference-table';
-import type { CellRecord } from './run-journal';
+import type { AggregatedCell } from '../engine/types';
 
-export interface AggregatedCell {
+export type { AggregatedCell };
+
+/** One value of one (row, column) for one seed. */
+export interface CellRecord {
   row: string;
   column: string;
-  seeds: number[];
-  values: number[];
-  mean: number;
-  /** Sample standard deviation (n - 1); null for a single seed. */
-  std: number | null;
+  seed: number;
+  value: number;
 }
 
 /** Mean and sample std over seeds, per (row, column), in the reference table's row order. */
@@ -22,6 +22,27 @@ export function aggregateSeeds(table: ReferenceTable, records: CellRecord[]): Ag
       if (rs.length === 0) continue;
       const values = rs.map((r) => r.value);
       out.push({ row, column: col.id, seeds: rs.map((r) => r.seed), values, mean: mean(values), std: values.length > 1 ? std(values, 'sample') : null });
+    }
+  }
+  return out;
+}
+
+/**
+ * Derived columns, per row and seed: a stated mean column (the table's row-mean checks) as the mean
+ * of that seed's cells it averages, when all of them are there.
+ */
+export function derivedRecords(t: ReferenceTable, records: CellRecord[]): CellRecord[] {
+  const out: CellRecord[] = [];
+  const at = new Map(records.map((r) => [`${r.row}\u0000${r.column}\u0000${r.seed}`, r.value]));
+  for (const check of t.spec.checks) {
+    if (check.rule !== 'row-mean') continue;
+    const rowsSeeds = new Map(records.map((r) => [`${r.row}\u0000${r.seed}`, r]));
+    for (const r of rowsSeeds.values()) {
+      if (check.rows !== undefined && !check.rows.includes(r.row)) continue;
+      if (at.has(`${r.row}\u0000${check.target}\u0000${r.seed}`)) continue;
+      const vals = check.of.map((c) => at.get(`${r.row}\u0000${c}\u0000${r.seed}`));
+      if (vals.some((v) => v === undefined)) continue;
+      out.push({ row: r.row, column: check.target, seed: r.seed, value: (vals as number[]).reduce((a, b) => a + b, 0) / vals.length });
     }
   }
   return out;
@@ -42,7 +63,7 @@ export function resultsCsv(table: ReferenceTable, cells: AggregatedCell[]): stri
       r.spec.label,
       ...cols.flatMap((c) => {
         const x = cells.find((y) => y.row === r.spec.id && y.column === c.id);
-        const digits = decimalsOf(table, c.id) + 1;
+        const digits = c.role === 'param_count' ? 0 : decimalsOf(table, c.id) + 1;
         const v = x === undefined ? '' : x.mean.toFixed(digits);
         if (!withStd.has(c.id)) return [v];
         return [v, x?.std === null || x === undefined ? '' : x.std.toFixed(digits)];

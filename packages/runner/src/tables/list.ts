@@ -1,5 +1,18 @@
 import type { Registry } from '@descbench/core';
+import { kindForTable } from '../engine/kinds';
 import type { ReferenceTable } from './reference-table';
+
+/**
+ * Whether a table replays here, from the registered table kinds (never from table.json's text):
+ * the kind and the command that runs it; `needs` is what table.json says a paper-scale replay
+ * needs (real data, GPU).
+ */
+export interface ReplayStatus {
+  here: boolean;
+  kind: string | null;
+  command: string | null;
+  needs: string[];
+}
 
 /** One line of `bench list`. */
 export interface TableSummary {
@@ -11,7 +24,7 @@ export interface TableSummary {
   metric: string | null;
   datasets: string[];
   seeds: number;
-  replay: { here: 'smoke' | 'no'; needs: string[]; why: string };
+  replay: ReplayStatus;
   reference_numbers: number;
   checks: number;
 }
@@ -31,9 +44,14 @@ export function listTables(catalog: Registry<ReferenceTable>, filter?: string): 
       metric: s.metric?.name ?? null,
       datasets: s.datasets,
       seeds: s.seeds,
-      replay: s.replay,
+      replay: replayStatus(id, s.replay.needs),
       reference_numbers: numbers,
       checks: s.checks.length,
     };
   });
+}
+
+export function replayStatus(id: string, needs: string[]): ReplayStatus {
+  const kind = kindForTable(id);
+  return { here: kind !== undefined, kind: kind?.id ?? null, command: kind !== undefined ? `bench replay ${id}` : null, needs };
 }

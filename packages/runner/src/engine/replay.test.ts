@@ -1,0 +1,117 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadCatalog } from '../tables/catalog';
+import { demoCsv, demoSpec, writeBenchmarks } from '../__fixtures__/write-table';
+import { demoKind } from './__fixtures__/demo-kind';
+import { kindForTable, registerTableKind } from './kinds';
+import { runReplay } from './replay';
+
+const repoRoot = join(__dirname, '..', '..', '..', '..');
+const benchmarks = writeBenchmarks([{ id: 'demo/table1', spec: demoSpec, csv: demoCsv }]);
+const catalog = loadCatalog(benchmarks);
+if (kindForTable('demo/table1') === undefined) registerTableKind(demoKind);
+
+const tmp = (p: string): string => mkdtempSync(join(tmpdir(), `descbench-${p}-`));
+const lines = (f: string): string[] => (existsSync(f) ? readFileSync(f, 'utf8').split('\n').filter((l) => l !== '') : []);
+const journalOf = (results: string): string | undefined => {
+  const dir = join(results, 'demo/table1');
+  const f = existsSync(dir) ? readdirSync(dir).find((n) => n.startsWith('.journal-')) : undefined;
+  return f === undefined ? undefined : join(dir, f);
+};
+
+/**
+ * The replay child (./__fixtures__/replay-child.ts): node itself with tsx's loader, so that SIGKILL
+ * hits the process that computes (the tsx wrapper would leave its node child running), with
+ * @descbench/* mapped to the sources.
+ */
+function startChild(results: string, log: string, delayMs: number): ReturnType<typeof spawn> {
+  return spawn(process.execPath, ['--import', require.resolve('tsx', { paths: [repoRoot] }), join(__dirname, '__fixtures__', 'replay-child.ts'), benchmarks, results, log], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, DESCBENCH_DEMO_DELAY_MS: String(delayMs), TSX_TSCONFIG_PATH: join(__dirname, '__fixtures__', 'tsconfig.json') },
+  });
+}
+
+const exited = (p: ReturnType<typeof spawn>): Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; err: string }> =>
+  new Promise((resolve) => {
+    let out = '';
+    let err = '';
+    p.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+    p.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+    p.on('exit', (code, signal) => resolve({ code, signal, out, err }));
+  });
+
+describe('runReplay', () => {
+  test('cells -> journal -> mean ± std with the derived mean column -> CSV, record with keys, per-cell data kind and worker', async () => {
+    const results = tmp('replay');
+    const log = join(tmp('log'), 'computed.log');
+    const r = await runReplay(catalog, { table: 'demo/table1', profile: 'tiny', resultsDir: results, kind: { log } });
+    expect(lines(log)).toHaveLength(6);
+    expect(r.data).toBe('synthetic');
+    expect(r.aggregated.map((a) => `${a.row}:${a.column}`)).toEqual(['x:a_fpr95_pct', 'x:b_fpr95_pct', 'x:mean_fpr95_pct', 'y:a_fpr95_pct', 'y:b_fpr95_pct', 'y:mean_fpr95_pct']);
+    const xa = r.aggregated[0]!;
+    expect(xa.values).toEqual([1.1, 1.2, 1.3]);
+    expect(xa.mean).toBeCloseTo(1.2, 12);
+    expect(xa.std).toBeCloseTo(0.1, 12);
+    expect(r.aggregated[2]!.mean).toBeCloseTo((1.2 + (2 - 0.02)) / 2, 12);
+    expect(r.comparison?.cells.length).toBeGreaterThan(0);
+    const record = JSON.parse(readFileSync(r.files.json, 'utf8'));
+    expect(record.cells).toHaveLength(6);
+    expect(record.cells[0]).toMatchObject({ key: r.cells[0]!.key, row: 'x', seed: 1, data: 'synthetic', worker: 'inline', values: { a_fpr95_pct: 1.1 } });
+    expect(record.project_version).toMatch(/^0\.1\.0\+[0-9a-f]{16}$/);
+    // nothing half-done is left behind
+    expect(readdirSync(join(results, 'demo/table1')).filter((f) => f.startsWith('.'))).toEqual([]);
+  });
+
+  test('a changed setting gives new keys: nothing is taken from a journal of other settings', async () => {
+    const results = tmp('replay-stale');
+    const log = join(tmp('log'), 'computed.log');
+    let calls = 0;
+    const stop = { name: 'stop-after-2', run: async (cells: { key: string; spec: import('./types').CellSpec }[], onDone: (c: never, v: import('./types').CellValue) => void) => {
+      for (const c of cells) {
+        if (calls++ === 2) throw new Error('killed');
+        onDone(c as never, await demoKind.compute(c.spec, { backend: 'cpu', workDir: '', worker: 'test' }));
+      }
+    } };
+    await expect(runReplay(catalog, { table: 'demo/table1', profile: 'tiny', resultsDir: results, kind: { log, knob: 1 } }, stop)).rejects.toThrow('killed');
+    expect(lines(journalOf(results)!)).toHaveLength(2);
+    await runReplay(catalog, { table: 'demo/table1', profile: 'tiny', resultsDir: results, kind: { log, knob: 2 } });
+    expect(lines(log)).toHaveLength(2 + 6); // all six recomputed under the new setting
+  });
+
+  test('refuses real and generated data under one label before computing anything', async () => {
+    const mixed = { ...demoKind, id: 'demo-mixed', tables: ['demo/mixed'], cells: async (t: Parameters<typeof demoKind.cells>[0], o: Parameters<typeof demoKind.cells>[1]) => (await demoKind.cells(t, o)).map((c, i) => ({ ...c, table: t.id, kind: 'demo-mixed', settings: { ...c.settings, data: { kind: i === 0 ? 'real' : 'synthetic' } } })) };
+    const root = writeBenchmarks([{ id: 'demo/mixed', spec: demoSpec, csv: demoCsv }]);
+    registerTableKind(mixed);
+    const log = join(tmp('log'), 'computed.log');
+    await expect(runReplay(loadCatalog(root), { table: 'demo/mixed', profile: 'tiny', resultsDir: tmp('mixed'), kind: { log } })).rejects.toThrow(
+      /demo\/mixed: real and generated data would be mixed under one label \(real: x\/all; generated: x\/all, y\/all\)/,
+    );
+    expect(lines(log)).toHaveLength(0);
+  });
+
+  test('a replay killed with SIGKILL resumes with only the missing cells and gives the same table', async () => {
+    const results = tmp('replay-kill');
+    const log = join(tmp('log'), 'computed.log');
+    const child = startChild(results, log, 400);
+    const done = exited(child);
+    // kill once two cells are journalled
+    for (let i = 0; i < 600 && lines(journalOf(results) ?? '/nonexistent').length < 2; i++) await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGKILL');
+    const killed = await done;
+    expect(killed.signal).toBe('SIGKILL');
+    const journalled = lines(journalOf(results)!).map((l) => JSON.parse(l) as { spec: { row: string; seed: number } }).map((e) => `${e.spec.row}/${e.spec.seed}`);
+    expect(journalled.length).toBeGreaterThanOrEqual(2);
+    expect(journalled.length).toBeLessThan(6);
+    const before = lines(log).length;
+
+    const again = await exited(startChild(results, log, 0));
+    expect({ code: again.code, err: again.code === 0 ? '' : again.err }).toEqual({ code: 0, err: '' });
+    const after = lines(log).slice(before);
+    expect(after.sort()).toEqual(['x/1', 'x/2', 'x/3', 'y/1', 'y/2', 'y/3'].filter((c) => !journalled.includes(c)));
+
+    const clean = await runReplay(catalog, { table: 'demo/table1', profile: 'tiny', resultsDir: tmp('replay-clean'), kind: { log: join(tmp('log'), 'c.log') } });
+    expect(readFileSync(again.out.trim(), 'utf8')).toBe(readFileSync(clean.files.csv, 'utf8'));
+  }, 60000);
+});

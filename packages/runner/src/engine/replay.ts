@@ -1,0 +1,110 @@
+import { join, resolve } from 'node:path';
+import { rmSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs-core';
+import { createProgress, InputError, log, type Registry } from '@descbench/core';
+import type { ReferenceTable } from '../tables/reference-table';
+import { compareResultsCsv, type CompareReport } from '../tables/compare';
+import { descbenchVersion, gitHash, runRecordPaths, writeRunRecord, type RecordedCell, type RunRecord } from '../experiments/run-record';
+import { aggregateSeeds, derivedRecords, resultsCsv, type CellRecord } from '../experiments/seed-table';
+import { InlineExecutor } from './executor-inline';
+import { CellJournal } from './journal';
+import { findRepoRoot, keyCells, projectVersion, sha256Hex } from './key';
+import { kindForTable, tableKinds } from './kinds';
+import { assertOneDataKind, declaredDataKind } from './data-kind';
+import type { CellValue, Executor, KeyedCell, ReplayOptions, ReplayResult } from './types';
+
+/** A finished replay with its comparison against the reference (null for a figure without numbers). */
+export interface ReplayOutcome extends ReplayResult {
+  comparison: CompareReport | null;
+}
+
+/**
+ * Replay one table by id: the table's kind lists its cells, each cell is keyed by its content,
+ * cells already in the journal are skipped, the missing ones run on the executor (inline by
+ * default) and are journalled as they arrive; then mean ± sample std per (row, column) with the
+ * derived columns, the comparison with the reference, and the results CSV + JSON record.
+ *
+ *   kind.cells -> keys -> skip journalled -> executor.run(missing) -> journal -> aggregate
+ *     -> compare -> results_<date>.{csv,json}
+ */
+export async function runReplay(catalog: Registry<ReferenceTable>, options: ReplayOptions, executor?: Executor): Promise<ReplayOutcome> {
+  const t = catalog.get(options.table);
+  const kind = kindForTable(t.id);
+  if (kind === undefined) {
+    const replayable = tableKinds().names().flatMap((n) => tableKinds().get(n).tables);
+    throw new InputError(`${t.id} has no replay here; replayable tables: ${replayable.join(', ')}`, { at: 'table' });
+  }
+  const specs = await kind.cells(t, options);
+  if (specs.length === 0) throw new InputError(`${t.id}: the selection has no cells to compute`);
+  const version = projectVersion();
+  const cells = keyCells(specs, version);
+  const dup = cells.find((c, i) => cells.findIndex((d) => d.key === c.key) !== i);
+  if (dup !== undefined) throw new Error(`kind ${kind.id} listed the cell ${dup.spec.row}/${dup.spec.unit}/seed ${dup.spec.seed} twice`);
+  const declared = cells.flatMap((c) => {
+    const d = declaredDataKind(c.spec);
+    return d === undefined ? [] : [{ what: `${c.spec.row}/${c.spec.unit}`, data: d }];
+  });
+  if (declared.length > 0) assertOneDataKind(t.id, declared);
+
+  const resultsDir = resolve(options.resultsDir ?? 'results');
+  const replayId = sha256Hex(cells.map((c) => c.key).sort().join('\n')).slice(0, 12);
+  const journal = new CellJournal(join(resultsDir, t.id, `.journal-${replayId}.jsonl`));
+  const workRoot = join(resultsDir, t.id, `.work-${replayId}`);
+  const missing = cells.filter((c) => !journal.has(c.key));
+  if (missing.length < cells.length) log.info(`resuming: ${cells.length - missing.length} of ${cells.length} cell(s) already done (${journal.path})`);
+
+  const progress = createProgress(`replay ${t.id}`, cells.length);
+  for (let i = 0; i < cells.length - missing.length; i++) progress.tick();
+  const run: Executor = executor ?? new InlineExecutor({ ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}), backend: options.backend ?? 'auto', workRoot });
+  try {
+    await run.run(missing, (c: KeyedCell, v: CellValue) => {
+      journal.append({ key: c.key, spec: c.spec, value: v, worker: String(v.extra?.worker ?? run.name), finished: new Date().toISOString() });
+      progress.tick();
+    });
+  } finally {
+    if (executor === undefined) await run.close?.();
+  }
+  progress.done();
+  const lost = cells.filter((c) => !journal.has(c.key));
+  if (lost.length > 0) throw new Error(`executor ${run.name} finished without ${lost.length} cell(s), e.g. ${lost[0]!.spec.row}/${lost[0]!.spec.unit}/seed ${lost[0]!.spec.seed}`);
+
+  const entries = cells.map((c) => journal.get(c.key)!);
+  const values = entries.map((e) => e.value);
+  const data = assertOneDataKind(t.id, entries.map((e) => ({ what: `${e.spec.row}/${e.spec.unit}`, data: e.value.data })));
+  const records: CellRecord[] = entries.flatMap((e) => Object.entries(e.value.values).map(([column, value]) => ({ row: e.spec.row, column, seed: e.spec.seed, value })));
+  const aggregated = aggregateSeeds(t, [...records, ...derivedRecords(t, records)]);
+  const csv = resultsCsv(t, aggregated);
+  const date = new Date().toISOString();
+  const comparison = t.hasReferenceCsv ? compareResultsCsv(catalog, t.id, csv, runRecordPaths(resultsDir, t, date).csv) : null;
+  const repoRoot = findRepoRoot() ?? process.cwd();
+  const recorded: RecordedCell[] = entries.map((e) => ({
+    key: e.key,
+    kind: e.spec.kind,
+    row: e.spec.row,
+    unit: e.spec.unit,
+    columns: e.spec.columns,
+    seed: e.spec.seed,
+    data: e.value.data,
+    worker: e.worker,
+    values: e.value.values,
+    settings: e.spec.settings,
+    ...(e.value.extra !== undefined ? { extra: e.value.extra } : {}),
+  }));
+  const record: RunRecord = {
+    table: t.id,
+    spec: t.spec,
+    versions: { descbench: descbenchVersion(repoRoot), node: process.version, tfjs: tf.version_core, spec: String(t.spec.version) },
+    config: { ...options, table_kind: kind.id, executor: run.name, journal: journal.path, rows: [...new Set(specs.map((s) => s.row))], data },
+    git_hash: gitHash(repoRoot),
+    date,
+    results: aggregated,
+    reference_delta: comparison,
+    project_version: version,
+    data,
+    cells: recorded,
+  };
+  const files = writeRunRecord(resultsDir, t, record, csv);
+  journal.remove();
+  rmSync(workRoot, { recursive: true, force: true });
+  return { table: t.id, kind: kind.id, options, cells, values, aggregated, data, files, comparison };
+}
