@@ -22,15 +22,22 @@ export interface OnnxSession {
 
 export interface OnnxSessionOptions {
   providers?: OnnxProvider[];
-  /** Intra-op threads (default: onnxruntime's choice, all cores). */
+  /** Intra-op threads (default: $DESCBENCH_THREADS when set, as in `--jobs` pool processes; else onnxruntime's choice, all cores). */
   threads?: number;
 }
 
+/** $DESCBENCH_THREADS as a thread count, when it is a positive integer. */
+function envThreads(): number | undefined {
+  const n = Number(process.env.DESCBENCH_THREADS);
+  return Number.isInteger(n) && n > 0 ? n : undefined;
+}
+
 export async function createOnnxSession(model: Uint8Array, o: OnnxSessionOptions = {}): Promise<OnnxSession> {
+  const threads = o.threads ?? envThreads();
   const session = await ort.InferenceSession.create(model, {
     executionProviders: o.providers ?? ['cpu'],
     graphOptimizationLevel: 'all',
-    ...(o.threads !== undefined ? { intraOpNumThreads: o.threads } : {}),
+    ...(threads !== undefined ? { intraOpNumThreads: threads, interOpNumThreads: 1 } : {}),
   });
   const inputName = session.inputNames[0]!;
   const runAll = async (input: Float32Array, shape: number[]) => {
