@@ -20,7 +20,7 @@ export function replayText(t: ReferenceTable, r: ReplayOutcome): string {
       const ours = r.aggregated.find((x) => x.row === row && x.column === c.id);
       const ref = t.rows.get(row)?.cells.get(c.id);
       const digits = c.role === 'param_count' ? 0 : 2;
-      return `${ours ? fmt(ours.mean, ours.std, digits) : ''}${ref ? ` (paper ${ref.text})` : ''}`;
+      return `${ours ? fmt(ours.mean, ours.std, digits) : '–'}${ref ? ` (paper ${ref.text})` : ''}`;
     }),
   ]);
   const head = cols.map((c) => `${c.train && c.test ? `${c.train}->${c.test}` : c.label}${c.unit && c.unit !== 'count' ? ` (${c.unit})` : ''}`);

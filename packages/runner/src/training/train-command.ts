@@ -24,9 +24,10 @@ export interface TrainCommandOptions extends UbcSourceOptions {
   backend: string;
 }
 
-/** The preset of a model family: sosnet* -> sosnet, hynet -> hynet, anything else L2-Net-like -> hardnet. */
+/** The preset of a model family: sosnet -> sosnet, SOLAR's sosnet+* -> solar-sosnet+, hynet -> hynet, anything else L2-Net-like -> hardnet. */
 export function presetForModel(model: string): string {
   const arch = model.split('.')[0] as string;
+  if (arch.startsWith('sosnet+')) return 'solar-sosnet+';
   if (arch.startsWith('sosnet')) return 'sosnet';
   if (arch.startsWith('hynet')) return 'hynet';
   return 'hardnet';

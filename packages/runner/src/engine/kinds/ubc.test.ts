@@ -23,7 +23,7 @@ describe('ubc kind: rows', () => {
     expect(selectUbcRows(t, { weightsDir: noWeights })).toEqual(['hardnet']);
     expect(selectUbcRows(t, { all: true, weightsDir: noWeights })).toEqual(['sift', 'hardnet', 'sosnet', 'hynet']);
     expect(() => selectUbcRows(t, { rows: ['l2-net'], weightsDir: noWeights })).toThrow(/--rows: row "l2-net" does not replay here: its paper's training recipe is not implemented/);
-    expect(replayRecipe('sosnet+soa34')).toBe('sosnet');
+    expect(replayRecipe('sosnet+soa34')).toBe('solar-sosnet+');
     expect(replayRecipe('l2net')).toBeUndefined();
   });
 
@@ -70,7 +70,7 @@ describe('ubc kind: replay', () => {
     const record = JSON.parse(readFileSync(r.files.json, 'utf8'));
     expect(record).toMatchObject({ table: 'solar-supp/table1', data: 'synthetic', config: { profile: 'tiny', seeds: 2, data: 'synthetic' } });
     expect(record.cells).toHaveLength(2);
-    expect(record.cells.every((c: { data: string; worker: string; settings: { recipe: { name: string; source: string } } }) => c.data === 'synthetic' && c.worker === 'inline' && c.settings.recipe.name === 'sosnet' && c.settings.recipe.source.length > 0)).toBe(true);
+    expect(record.cells.every((c: { data: string; worker: string; settings: { recipe: { name: string; source: string } } }) => c.data === 'synthetic' && c.worker === 'inline' && c.settings.recipe.name === 'solar-sosnet+' && c.settings.recipe.source.length > 0)).toBe(true);
     expect(record.reference_delta.cells).toHaveLength(3);
     expect(readdirSync(join(resultsDir, 'solar-supp/table1')).filter((f) => f.startsWith('.'))).toEqual([]);
   });

@@ -33,15 +33,17 @@ export const REPLAY_SYNTHETIC_PATCHES = 1024;
 
 /**
  * The training recipe of each model family as its own paper trains it (training/presets.ts states
- * the source of each). SOLAR's SOSNet+ variants are trained with SOSNet's recipe, as SOLAR builds
- * on the SOSNet code. TFeat and L2-Net are missing on purpose: their losses (TFeat's triplet
+ * the source of each): HardNet, SOSNet and HyNet their own; SOLAR's SOSNet+ and SOA variants
+ * `solar-sosnet+` (SOLAR's re-implementation of SOSNet with augmentation). TFeat and L2-Net are
+ * missing on purpose: their losses (TFeat's triplet
  * margin with in-triplet swap, L2-Net's relative loss with compactness terms) are not implemented
  * here, so those rows replay only from official weights.
  */
 export function replayRecipe(model: string): string | undefined {
   const arch = model.split('.')[0] as string;
   if (arch === 'hardnet') return 'hardnet';
-  if (arch === 'sosnet' || arch.startsWith('sosnet+')) return 'sosnet';
+  if (arch === 'sosnet') return 'sosnet';
+  if (arch.startsWith('sosnet+')) return 'solar-sosnet+';
   if (arch === 'hynet') return 'hynet';
   return undefined;
 }
