@@ -41,3 +41,5 @@ export { rowPlots, perSeedPlot } from './report/row-plots';
 export { vegaLiteToSvg } from './report/vega-svg';
 export { evalHPatches, resolveTasksDir, HPATCHES_TASKS, HPATCHES_EVAL_CHOICES, type ApConvention, type DescriptorDistance, type HPatchesDescriptorFormat, type HPatchesTask, type EvalHPatchesOptions, type EvalHPatchesResult } from './eval/eval-hpatches';
 export { replayText, GENERATED_DATA_LINE } from './engine/replay-text';
+export { describeHPatches, type DescribeHPatchesOptions, type DescribeHPatchesResult } from './models/describe-hpatches';
+export { extractHPatchesSequences, type ExtractHPatchesSequencesOptions, type ExtractHPatchesSequencesResult } from './data/extract-hpatches';

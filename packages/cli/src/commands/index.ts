@@ -4,6 +4,7 @@ import { compareCommand } from './compare';
 import { evalPairsCommand } from './eval-pairs';
 import { evalRanksCommand } from './eval-ranks';
 import { evalHPatchesCommand } from './eval-hpatches';
+import { hpatchesExtractCommand } from './hpatches-extract';
 import { listCommand } from './list';
 import { showCommand } from './show';
 import { trainCommand } from './train';
@@ -42,6 +43,7 @@ export const COMMANDS: CommandFactory[] = [
   evalRanksCommand,
   evalPairsCommand,
   evalHPatchesCommand,
+  hpatchesExtractCommand,
   doctorCommand,
   paramsCommand,
   describeCommand,
