@@ -48,6 +48,18 @@ describe('ubc kind: rows', () => {
   });
 });
 
+describe('ubc kind: data', () => {
+  test('real and generated subsets are never mixed under one label: refused before any work, naming which is which', async () => {
+    const dataDir = tmp('ubc-mixed');
+    const liberty = join(dataDir, 'phototour', 'liberty');
+    mkdirSync(liberty, { recursive: true });
+    for (const f of ['info.txt', 'm50_100000_100000_0.txt', 'patches0000.bmp']) writeFileSync(join(liberty, f), '');
+    await expect(runReplay(catalog, { table: 'hynet/table1', profile: 'tiny', data: 'auto', dataDir, backend: 'wasm', resultsDir: tmp('r'), kind: { patches: 256 } })).rejects.toThrow(
+      /--data: hynet\/table1: real and generated data would be mixed under one label \(real: liberty; generated: notredame, yosemite\); fetch the missing real data, or pass --data synthetic/,
+    );
+  });
+});
+
 /** `bench ubc` end to end on tiny generated UBC data: one SOA row trained on liberty with 2 seeds, and SIFT evaluated; tiny profile. */
 describe('ubc kind: replay', () => {
   test('SOLAR Table 1 row at --profile tiny, trained on liberty: mean ± std over seeds per test subset, Extra Params; record per cell', async () => {

@@ -177,12 +177,14 @@ async function ubcCells(t: ReferenceTable, o: ReplayOptions): Promise<CellSpec[]
   const paramCol = t.numericColumns.find((c) => c.role === 'param_count' && c.id === 'extra_params_count');
 
   // Resolve every subset once (generating it if needed); refuse before any work if real and generated would mix.
+  // Per-file hashes of real data (gigabytes) are cached under the data root, keyed by size and mtime.
+  const manifestCache = { cacheDir: join(resolveDataRoot(o.dataDir !== undefined ? { dataDir: o.dataDir } : {}), '.manifests') };
   const refs = new Map<UbcSubset, SubsetRef>();
   const subsetRef = (s: UbcSubset): SubsetRef => {
     let r = refs.get(s);
     if (r === undefined) {
       const d = resolveUbcSubset(s, { ...(o.data ? { data: o.data } : {}), ...(o.dataDir ? { dataDir: o.dataDir } : {}), patches });
-      r = { kind: d.kind, ...(d.kind === 'synthetic' ? { generator: { name: 'synthetic-ubc' as const, patches, seed: 0 } } : {}), manifest: dataManifest(d.dir) };
+      r = { kind: d.kind, ...(d.kind === 'synthetic' ? { generator: { name: 'synthetic-ubc' as const, patches, seed: 0 } } : {}), manifest: dataManifest(d.dir, manifestCache) };
       refs.set(s, r);
     }
     return r;
