@@ -16,7 +16,7 @@ interface Expected {
   retrieval: Record<string, Record<string, number[]>>;
   summary: { verification: number; verificationBalanced: number; matching: number; matchingCases: Record<string, number>; retrieval: number; retrievalCases: Record<string, number> };
 }
-const EXPECTED = JSON.parse(readFileSync(join(FX, 'expected.json'), 'utf8')) as Record<'python' | 'matlab', Expected> & { pools: number[] };
+const EXPECTED = JSON.parse(readFileSync(join(FX, 'expected.json'), 'utf8')) as Record<'python' | 'matlab' | 'python-L1', Expected> & { pools: number[] };
 const TOL = 1e-9;
 const close = (got: number | undefined, want: number): void => expect(Math.abs((got as number) - want)).toBeLessThanOrEqual(TOL);
 
@@ -55,6 +55,9 @@ describe('eval-hpatches on the committed fixture vs the benchmark python code', 
       checkAll(r, EXPECTED[ap]);
     });
   }
+  it('all three tasks with the L1 distance, python AP', () => {
+    checkAll(evalHPatches({ descriptors: DESCR, tasksDir: TASKS, split: 'fx', distance: 'L1', progress: false }), EXPECTED['python-L1']);
+  });
   it('the two AP conventions give different numbers', () => {
     expect(EXPECTED.python.summary.matching).not.toBeCloseTo(EXPECTED.matlab.summary.matching, 6);
   });

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError, log, writeFileAtomicSync } from '@descbench/core';
+import { InputError, createProgress, log, writeFileAtomicSync } from '@descbench/core';
 import {
   drawHPatchesPairs,
   HPATCHES_DESCRIPTOR_FORMATS,
@@ -65,6 +65,8 @@ export interface EvalHPatchesOptions {
   pools?: readonly number[];
   /** Verification pairs to draw when the split's lists are absent (default: the share of the benchmark's 1M for the sequences evaluated). */
   drawnPairs?: number;
+  /** Progress on stderr (default true). */
+  progress?: boolean;
   /** Per-case results (JSON) written here atomically. */
   out?: string;
 }
@@ -168,10 +170,13 @@ export function evalHPatches(o: EvalHPatchesOptions): EvalHPatchesResult {
   }
 
   const descr = new Map<string, HPatchesSequenceDescriptors>();
+  const loading = o.progress === false ? undefined : lateProgress('read descriptors', sequences.length);
   for (const s of sequences) {
     const m = readHPatchesDescriptorSequence(join(o.descriptors, s), { ...(o.format !== undefined ? { format: o.format } : {}), ...(o.delimiter !== undefined ? { delimiter: o.delimiter } : {}) });
     descr.set(s, Object.fromEntries(m) as unknown as HPatchesSequenceDescriptors);
+    loading?.tick();
   }
+  loading?.done();
   const dims = new Set([...descr.values()].map((d) => d.ref.dim));
   if (dims.size > 1) throw new InputError(`descriptor dimensions differ between sequences (${[...dims].join(', ')})`, { file: o.descriptors });
   const counts = new Map(sequences.map((s) => [s, (descr.get(s) as HPatchesSequenceDescriptors).ref.rows]));
@@ -214,7 +219,14 @@ export function evalHPatches(o: EvalHPatchesOptions): EvalHPatchesResult {
   }
 
   if (tasks.includes('matching')) {
-    const m = hpatchesMatching(descr, sequences, { distance, apConvention: ap });
+    // one sequence at a time, for progress (the full split is 116 all-pairs distance matrices x 15)
+    const m: MatchingResult = new Map();
+    const bar = o.progress === false ? undefined : createProgress('matching', sequences.length);
+    for (const s of sequences) {
+      for (const [k, v] of hpatchesMatching(descr, [s], { distance, apConvention: ap })) m.set(k, v);
+      bar?.tick();
+    }
+    bar?.done();
     const sm = summarizeMatching(m);
     const byType = (type: string): number | undefined => {
       const v = HPATCHES_NOISE.map((t) => sm.cases[`${t}.${type}`]).filter((x): x is number => x !== undefined);
@@ -259,6 +271,29 @@ export function evalHPatches(o: EvalHPatchesOptions): EvalHPatchesResult {
 
   if (o.out !== undefined) writeFileAtomicSync(o.out, `${JSON.stringify(out)}\n`);
   return out;
+}
+
+/**
+ * Progress that shows only once the work has taken 2 s, so that a bad file found early is the
+ * only line on stderr.
+ */
+function lateProgress(label: string, total: number): { tick(): void; done(): void } {
+  const t0 = Date.now();
+  let n = 0;
+  let bar: ReturnType<typeof createProgress> | undefined;
+  return {
+    tick() {
+      n++;
+      if (bar !== undefined) bar.tick();
+      else if (Date.now() - t0 > 2000) {
+        bar = createProgress(label, total);
+        bar.tick(n);
+      }
+    },
+    done() {
+      bar?.done();
+    },
+  };
 }
 
 /** Metric input errors (patch index out of range, unknown sequence) name the task file they came from. */

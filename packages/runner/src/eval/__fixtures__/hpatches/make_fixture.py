@@ -6,7 +6,7 @@ Writes, beside this script:
   tasks/splits.json              split "fx" (all six sequences) and "fy" (two of them)
   tasks/verif_{pos,neg_intra,neg_inter}_split-fx.csv, tasks/retr_{queries,distractors}_split-fx.csv
   expected.json                  every per-case number and the article summary, for the
-                                 `python` and `matlab` AP conventions
+                                 `python` and `matlab` AP conventions (L2), and `python-L1`
 
 The expected numbers follow the semantics of hpatches-benchmark python/utils/{tasks,metrics,results}.py
 (re-implemented here from reading it, not copied): descriptors cast to float32 on load;
@@ -108,12 +108,13 @@ def image(t, noise):
     return 'ref' if t == 0 else f'{noise}{t}'
 
 
-def evaluate(descr, pos, intra, inter, queries, distractors, test, conv):
+def evaluate(descr, pos, intra, inter, queries, distractors, test, conv, metric='euclidean'):
+    pair = sd.euclidean if metric == 'euclidean' else sd.cityblock
     d32 = {s: {t: v.astype(np.float32) for t, v in d.items()} for s, d in descr.items()}
     out = {'verification': {}, 'matching': {}, 'retrieval': {}}
     for noise in 'eht':
         def dists(pairs):
-            return np.array([[sd.euclidean(d32[a][image(ta, noise)][ia], d32[b][image(tb, noise)][ib])] for a, ta, ia, b, tb, ib in pairs])
+            return np.array([[pair(d32[a][image(ta, noise)][ia], d32[b][image(tb, noise)][ib])] for a, ta, ia, b, tb, ib in pairs])
         dp = dists(pos)
         lab = np.vstack([np.zeros_like(dp), np.ones_like(dp)])
         nimb = dp.shape[0] + int(dp.shape[0] * 0.2)
@@ -128,19 +129,19 @@ def evaluate(descr, pos, intra, inter, queries, distractors, test, conv):
         for noise in 'eht':
             lst = []
             for i in range(1, 6):
-                D = sd.cdist(ref, d32[s][f'{noise}{i}'], 'euclidean')
+                D = sd.cdist(ref, d32[s][f'{noise}{i}'], metric)
                 nn = np.argmin(D, axis=1)
                 ok = nn == gt
                 lst.append({'ap': ap(-D[gt, nn], ok, conv, numpos=ok.shape[0]), 'sr': float(np.count_nonzero(ok) / ok.shape[0])})
             out['matching'][s][noise] = lst
     dq = np.array([d32[s]['ref'][i] for s, i in queries], dtype=np.float32)
     dd = np.array([d32[s]['ref'][i] for s, i in distractors], dtype=np.float32)
-    Dqd = sd.cdist(dq, dd, 'euclidean')
+    Dqd = sd.cdist(dq, dd, metric)
     dseq = np.array([s for s, _ in distractors])
     retr = {str(k): {n: [] for n in 'eht'} for k in POOLS}
     for qi, (s, idx) in enumerate(queries):
         for noise in 'eht':
-            dpos = np.array([sd.cdist(dq[qi:qi + 1], d32[s][f'{noise}{i}'][idx:idx + 1], 'euclidean')[0, 0] for i in range(1, 6)])
+            dpos = np.array([sd.cdist(dq[qi:qi + 1], d32[s][f'{noise}{i}'][idx:idx + 1], metric)[0, 0] for i in range(1, 6)])
             row = np.concatenate([dpos, Dqd[qi][dseq != s]])
             gt = np.concatenate([np.ones(5), np.zeros(row.shape[0] - 5)])
             for k in POOLS:
@@ -190,7 +191,7 @@ def write_descriptors(descr):
             np.savetxt(os.path.join(sdir, t + '.csv'), d[t], fmt='%g', delimiter=',')
 
 
-def check_reference(ref_dir, descr, test, expected):
+def check_reference(ref_dir, descr, test, expected, dist='L2'):
     """Run the benchmark's own python code (tasks.py, metrics.py) on the fixture and compare."""
     import types
     if 'cv2' not in sys.modules:
@@ -216,7 +217,7 @@ def check_reference(ref_dir, descr, test, expected):
         o.N = d['ref'].shape[0]
         o.dim = DIM
         dd[s] = o
-    dd['distance'] = 'L2'
+    dd['distance'] = dist
     dd['dim'] = DIM
     split = {'name': 'fx', 'test': test}
     worst = 0.0
@@ -236,7 +237,7 @@ def check_reference(ref_dir, descr, test, expected):
         for n in 'eht':
             for k in POOLS:
                 worst = max(worst, abs(r[qi][n][k]['ap'] - expected['retrieval'][str(k)][n][qi]))
-    print(f'benchmark code vs this script (python AP): largest difference {worst:.3g}')
+    print(f'benchmark code vs this script (python AP, {dist}): largest difference {worst:.3g}')
     assert worst <= 1e-12, worst
 
 
@@ -250,10 +251,12 @@ def main():
     write_tasks(pos, intra, inter, queries, distractors)
     test = list(SEQS)
     expected = {conv: evaluate(descr, pos, intra, inter, queries, distractors, test, conv) for conv in ('python', 'matlab')}
+    expected['python-L1'] = evaluate(descr, pos, intra, inter, queries, distractors, test, 'python', 'cityblock')
     with open(os.path.join(HERE, 'expected.json'), 'w') as f:
         json.dump({'split': 'fx', 'pools': POOLS, **expected}, f)
     if a.check_reference:
         check_reference(a.check_reference, descr, test, expected['python'])
+        check_reference(a.check_reference, descr, test, expected['python-L1'], 'L1')
 
 
 if __name__ == '__main__':
