@@ -59,6 +59,7 @@ describe('runReplay', () => {
     const record = JSON.parse(readFileSync(r.files.json, 'utf8'));
     expect(record.cells).toHaveLength(6);
     expect(record.cells[0]).toMatchObject({ key: r.cells[0]!.key, row: 'x', seed: 1, data: 'synthetic', worker: 'inline', values: { a_fpr95_pct: 1.1 } });
+    expect(record.plots).toEqual([expect.objectContaining({ id: 'demo-a', vegaLite: expect.objectContaining({ data: { values: expect.arrayContaining([{ row: 'x', seed: 2, v: 1.2 }]) } }) })]);
     expect(record.project_version).toMatch(/^0\.1\.0\+[0-9a-f]{16}$/);
     // nothing half-done is left behind
     expect(readdirSync(join(results, 'demo/table1')).filter((f) => f.startsWith('.'))).toEqual([]);

@@ -75,7 +75,11 @@ export async function runReplay(catalog: Registry<ReferenceTable>, options: Repl
   const aggregated = aggregateSeeds(t, [...records, ...derivedRecords(t, records)]);
   const csv = resultsCsv(t, aggregated);
   const date = new Date().toISOString();
-  const comparison = t.hasReferenceCsv ? compareResultsCsv(catalog, t.id, csv, runRecordPaths(resultsDir, t, date).csv) : null;
+  const paths = runRecordPaths(resultsDir, t, date);
+  const comparison = t.hasReferenceCsv ? compareResultsCsv(catalog, t.id, csv, paths.csv) : null;
+  const result: ReplayOutcome = { table: t.id, kind: kind.id, options, cells, values, aggregated, data, files: paths, comparison };
+  // The kind's own plots (curves, distributions) travel in the record, so a report can be drawn from it alone.
+  const plots = kind.plots?.(result, t) ?? [];
   const repoRoot = findRepoRoot() ?? process.cwd();
   const recorded: RecordedCell[] = entries.map((e) => ({
     key: e.key,
@@ -102,9 +106,10 @@ export async function runReplay(catalog: Registry<ReferenceTable>, options: Repl
     project_version: version,
     data,
     cells: recorded,
+    ...(plots.length > 0 ? { plots } : {}),
   };
-  const files = writeRunRecord(resultsDir, t, record, csv);
+  writeRunRecord(resultsDir, t, record, csv);
   journal.remove();
   rmSync(workRoot, { recursive: true, force: true });
-  return { table: t.id, kind: kind.id, options, cells, values, aggregated, data, files, comparison };
+  return result;
 }

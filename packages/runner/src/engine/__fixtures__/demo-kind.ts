@@ -26,6 +26,7 @@ export const demoKind: TableKind = {
       })),
     );
   },
+  plots: (r) => [{ id: 'demo-a', title: 'a per seed', vegaLite: { mark: 'point', data: { values: r.aggregated.filter((a) => a.column === 'a_fpr95_pct').flatMap((a) => a.values.map((v, i) => ({ row: a.row, seed: a.seeds[i], v }))) } } }],
   compute: async (c): Promise<CellValue> => {
     const s = c.settings as { log: string; knob: number };
     await new Promise((r) => setTimeout(r, Number(process.env.DESCBENCH_DEMO_DELAY_MS ?? 0)));
