@@ -43,3 +43,7 @@ export { evalHPatches, resolveTasksDir, HPATCHES_TASKS, HPATCHES_EVAL_CHOICES, t
 export { replayText, GENERATED_DATA_LINE } from './engine/replay-text';
 export { describeHPatches, type DescribeHPatchesOptions, type DescribeHPatchesResult } from './models/describe-hpatches';
 export { extractHPatchesSequences, type ExtractHPatchesSequencesOptions, type ExtractHPatchesSequencesResult } from './data/extract-hpatches';
+export { runCi, defaultBaselinesDir, type CiOptions, type CiReport } from './ci/run-ci';
+export type { CiCheckResult } from './ci/check';
+export { replayCheck, baselineFile, type CiReplay, type CiReplayOutput, type CiReplayRunner } from './ci/replay-check';
+export { exactValues } from './ci/exact-check';

@@ -17,6 +17,7 @@ import { attentionCommand } from './attention';
 import { fetchCommand } from './fetch';
 import { generateCommand } from './generate';
 import { reportCommand } from './report';
+import { ciCommand } from './ci';
 
 /**
  * Each command module exports a factory taking `setExit` (to report exit code 1 for a failed
@@ -51,4 +52,5 @@ export const COMMANDS: CommandFactory[] = [
   fetchCommand,
   generateCommand,
   reportCommand,
+  ciCommand,
 ];

@@ -15,6 +15,9 @@ import {
 } from '@descbench/datasets';
 import { createModel, useTfjsBackend, type OnnxProvider, type Runtime } from '@descbench/models';
 
+/** The datasets' resize conventions plus the unrounded 2x2 box mean. */
+export type DescribeResize = ResizeConvention | 'box2x2-float';
+
 export interface DescribeOptions {
   model: string;
   weights?: string;
@@ -26,8 +29,12 @@ export interface DescribeOptions {
   /** tfjs backend when `runtime` is tfjs. */
   backend?: BackendName;
   batchSize?: number;
-  /** Downsampling of 64x64 patches to the model's size (default `box2x2`, HardNet/HyNet); other sizes use `pil-antialias`. */
-  resize?: ResizeConvention;
+  /**
+   * Downsampling of 64x64 patches to the model's size (default `box2x2`, HardNet/HyNet: OpenCV's
+   * uint8 result); `box2x2-float`: the 2x2 mean kept in floating point (no rounding to uint8), as
+   * the golden TFeat vectors were computed; other sizes use `pil-antialias`.
+   */
+  resize?: DescribeResize;
   seed?: number;
   progress?: boolean;
   /** onnxruntime execution providers for `runtime: onnx` (default cpu; webgpu where an adapter exists). */
@@ -108,11 +115,13 @@ export async function describePatches(o: DescribeOptions): Promise<DescribeResul
     const src = readInputPatches(o.input, o.limit);
     const P = model.patchSize;
     let pixels = src.data;
+    let floatBox = false;
     if (src.size !== P) {
-      const conv: ResizeConvention = o.resize ?? (src.size === 2 * P ? 'box2x2' : 'pil-antialias');
-      if (conv === 'box2x2' && src.size !== 2 * P) throw new InputError(`box2x2 needs ${2 * P}px patches, got ${src.size}px`, { at: '--resize' });
+      const conv: DescribeResize = o.resize ?? (src.size === 2 * P ? 'box2x2' : 'pil-antialias');
+      if (conv !== 'pil-antialias' && src.size !== 2 * P) throw new InputError(`${conv} needs ${2 * P}px patches, got ${src.size}px`, { at: '--resize' });
       log.info(`${src.kind}: ${src.count} patches ${src.size}x${src.size} -> ${P}x${P} (${conv})`);
-      pixels = resizePatches(src.data, src.count, src.size, P, conv);
+      if (conv === 'box2x2-float') floatBox = true;
+      else pixels = resizePatches(src.data, src.count, src.size, P, conv);
     }
     const n = src.count;
     const bs = o.batchSize ?? 256;
@@ -128,8 +137,11 @@ export async function describePatches(o: DescribeOptions): Promise<DescribeResul
     for (let i = start; i < n; i += bs) {
       const b = Math.min(bs, n - i);
       const x = new Float32Array(b * P * P);
-      const chunk = pixels.subarray(i * P * P, (i + b) * P * P);
-      for (let k = 0; k < x.length; k++) x[k] = chunk[k]! / 255;
+      if (floatBox) boxMeanScaled(src.data, i, b, P, x);
+      else {
+        const chunk = pixels.subarray(i * P * P, (i + b) * P * P);
+        for (let k = 0; k < x.length; k++) x[k] = chunk[k]! / 255;
+      }
       out.set(await model.describe(x, b), i * model.dim);
       progress?.tick(b);
       start = i + b;
@@ -171,5 +183,20 @@ function resumeFrom(ck: { data: string; meta: string }, key: string, out: Float3
     return meta.done;
   } catch {
     return 0;
+  }
+}
+
+/** Patches `first..first+count` of `[n, 2P, 2P]` uint8 as their 2x2 box means / 255, unrounded, into `x` `[count, P, P]`. */
+function boxMeanScaled(src: Uint8Array, first: number, count: number, P: number, x: Float32Array): void {
+  const F = 2 * P;
+  for (let p = 0; p < count; p++) {
+    const s0 = (first + p) * F * F;
+    for (let y = 0; y < P; y++) {
+      const r0 = s0 + 2 * y * F;
+      for (let c = 0; c < P; c++) {
+        const a = r0 + 2 * c;
+        x[p * P * P + y * P + c] = (src[a]! + src[a + 1]! + src[a + F]! + src[a + F + 1]!) / 4 / 255;
+      }
+    }
   }
 }

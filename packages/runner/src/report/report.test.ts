@@ -62,7 +62,7 @@ describe('report', () => {
     expect(r.md).toContain('![X](plots/row-x.svg)');
     // html: self-contained (no external scripts, styles or images), coloured verdict cells, inline SVG
     expect(r.html).not.toMatch(/<script|<link|src="http/);
-    expect(r.html).toContain('<td class="ours v-better"');
+    expect(r.html).toMatch(/<td class="v-better" title="better: [^"]*"><div class="ours">0\.502 ± 0\.001 <span class="mark">▲<\/span><\/div><div class="paper">3\.00<\/div><\/td>/);
     expect(r.html).toContain('<span class="mark">▲</span>');
     expect((r.html.match(/<svg/g) ?? []).length).toBe(4);
   });

@@ -150,8 +150,17 @@ function html(i: ReportInput, rendered: RenderedPlot[], tests: BaselineTest[]): 
     const u = t.numericColumns.find((x) => x.id === c)?.unit;
     return u ? ` (${esc(u)})` : '';
   };
-  const head1 = `<tr><th rowspan="2"></th>${g.columns.map((c) => `<th colspan="2">${esc(columnTitle(t, c))}${unit(c)}</th>`).join('')}</tr>`;
-  const head2 = `<tr>${g.columns.map(() => '<th>ours</th><th class="paper">paper</th>').join('')}</tr>`;
+  // two header rows: the column group (e.g. "Train Liberty / Test") over its columns
+  const groups: { group: string; span: number }[] = [];
+  for (const c of g.columns) {
+    const grp = t.numericColumns.find((x) => x.id === c)?.group ?? '';
+    const last = groups[groups.length - 1];
+    if (last !== undefined && last.group === grp && grp !== '') last.span++;
+    else groups.push({ group: grp, span: 1 });
+  }
+  const label = (c: string): string => esc(t.numericColumns.find((x) => x.id === c)?.label ?? c);
+  const head1 = `<tr><th rowspan="2">ours<br><span class="paper">paper</span></th>${groups.map((x) => `<th colspan="${x.span}">${esc(x.group)}</th>`).join('')}</tr>`;
+  const head2 = `<tr>${g.columns.map((c) => `<th>${label(c)}${unit(c)}</th>`).join('')}</tr>`;
   const rows = g.rows.map((r) => {
     const tds = g.columns.map((c) => {
       const x = g.cell(r, c);
@@ -162,7 +171,7 @@ function html(i: ReportInput, rendered: RenderedPlot[], tests: BaselineTest[]): 
         x.test ? `Welch vs ${x.test.baseline}: t ${x.test.t.toFixed(2)}, df ${x.test.df.toFixed(1)}, p ${x.test.p.toPrecision(3)}` : '',
       ].filter((s) => s !== '').join('\n');
       const ours = x.ours ? `${esc(fmt(x.ours.mean, x.ours.std, digits(c)))}${x.test?.mark ? ` <span class="mark">${MARK[x.test.mark]}</span>` : ''}` : '';
-      return `<td class="ours${v ? ` v-${v}` : ''}" title="${esc(title)}">${ours}</td><td class="paper">${esc(x.paper)}</td>`;
+      return `<td class="${v ? `v-${v}` : ''}" title="${esc(title)}"><div class="ours">${ours}</div><div class="paper">${esc(x.paper) || '&nbsp;'}</div></td>`;
     });
     const baseline = r === t.spec.baseline_row ? ' class="baseline"' : '';
     return `<tr${baseline}><th>${esc(t.rows.get(r)?.spec.label ?? r)}</th>${tds.join('')}</tr>`;
@@ -174,10 +183,10 @@ function html(i: ReportInput, rendered: RenderedPlot[], tests: BaselineTest[]): 
     '.meta{color:#666;font-size:.85rem}.warn{background:#fff4d6;border-left:4px solid #e0a800;padding:.6rem .8rem;margin:1rem 0}',
     '.scroll{overflow-x:auto}table{border-collapse:collapse;font-size:.85rem;font-variant-numeric:tabular-nums}',
     'th,td{border:1px solid #ddd;padding:.3rem .5rem;white-space:nowrap}th{background:#f6f6f6}td{text-align:right}',
-    'td.paper{color:#555}th.paper{color:#555;font-weight:normal}tr.baseline th{font-style:italic}tr.baseline th::after{content:" (baseline)";color:#888;font-weight:normal}',
+    '.paper{color:#666;font-size:.8em}th .paper{font-weight:normal}tbody th{text-align:left}tr.baseline th{font-style:italic}tr.baseline th::after{content:" (baseline)";color:#888;font-weight:normal}',
     '.mark{font-size:.8em}.chip{padding:.1rem .4rem;border-radius:3px;font-size:.8rem}',
     ...(Object.entries(VERDICT_COLOUR) as [Verdict, string][]).map(([v, c]) => `.v-${v}{background:${c}}`),
-    '.plots{display:flex;flex-wrap:wrap;gap:1.2rem}figure{margin:0}figcaption{font-size:.85rem;color:#444}',
+    '.plots{display:flex;flex-wrap:wrap;gap:1.2rem;align-items:flex-start}figure{margin:0;max-width:100%}figure svg{max-width:100%;height:auto}',
   ].join('\n');
   const welch = welchLine(t, tests);
   return `<!doctype html>
@@ -196,7 +205,7 @@ ${rows.join('\n')}
 <p>${esc(summaryLine(i.comparison))} ${legend}</p>
 ${welch ? `<p>${esc(welch)}</p>\n` : ''}<h2>Plots</h2>
 <div class="plots">
-${rendered.map((p) => `<figure id="${esc(p.spec.id)}">${p.svg}<figcaption>${esc(p.spec.title)}</figcaption></figure>`).join('\n')}
+${rendered.map((p) => `<figure id="${esc(p.spec.id)}" title="${esc(p.spec.title)}">${p.svg}</figure>`).join('\n')}
 </div>
 </body></html>
 `;

@@ -12,6 +12,13 @@ export function columnTitle(t: ReferenceTable, column: string): string {
   return c.group ? `${c.group} ${c.label}` : c.label;
 }
 
+/** A short column name for plot axes: `liberty→notredame` for a train/test column, else its label. */
+export function columnShort(t: ReferenceTable, column: string): string {
+  const c = t.numericColumns.find((x) => x.id === column);
+  if (c === undefined) return column;
+  return c.train !== undefined && c.test !== undefined ? `${c.train}→${c.test}` : c.label;
+}
+
 function axisTitle(t: ReferenceTable, columns: string[]): string {
   const units = new Set(columns.map((id) => t.numericColumns.find((c) => c.id === id)?.unit).filter((u) => u !== undefined));
   const name = t.spec.metric?.name ?? 'value';
@@ -28,10 +35,10 @@ export function rowPlots(t: ReferenceTable, cells: AggregatedCell[]): PlotSpec[]
   const rows = [...t.rows.keys()].filter((r) => cells.some((c) => c.row === r));
   return rows.map((row) => {
     const mine = cells.filter((c) => c.row === row);
-    const order = mine.map((c) => columnTitle(t, c.column));
+    const order = mine.map((c) => columnShort(t, c.column));
     const values: Record<string, unknown>[] = [];
     for (const c of mine) {
-      const column = columnTitle(t, c.column);
+      const column = columnShort(t, c.column);
       c.values.forEach((v, i) => values.push({ column, what: 'seed', seed: c.seeds[i], value: sig(v) }));
       const std = c.std ?? 0;
       values.push({ column, what: 'ours: mean ± std', value: sig(c.mean), std: c.std === null ? null : sig(c.std), lo: sig(c.mean - std), hi: sig(c.mean + std) });
@@ -47,7 +54,7 @@ export function rowPlots(t: ReferenceTable, cells: AggregatedCell[]): PlotSpec[]
       vegaLite: {
         $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
         title: label,
-        width: { step: 70 },
+        width: { step: 48 },
         height: 220,
         data: { values },
         encoding: { x },
@@ -82,22 +89,24 @@ export function rowPlots(t: ReferenceTable, cells: AggregatedCell[]): PlotSpec[]
 export function perSeedPlot(t: ReferenceTable, cells: AggregatedCell[]): PlotSpec | undefined {
   if (!cells.some((c) => c.values.length > 1)) return undefined;
   const rowOrder = [...t.rows.keys()].filter((r) => cells.some((c) => c.row === r)).map((r) => t.rows.get(r)?.spec.label ?? r);
-  const colOrder = [...new Set(cells.map((c) => columnTitle(t, c.column)))];
+  const colOrder = [...new Set(cells.map((c) => columnShort(t, c.column)))];
   const values = cells.flatMap((c) =>
-    c.values.map((v, i) => ({ row: t.rows.get(c.row)?.spec.label ?? c.row, column: columnTitle(t, c.column), seed: `seed ${c.seeds[i]}`, value: sig(v) })),
+    c.values.map((v, i) => ({ row: t.rows.get(c.row)?.spec.label ?? c.row, column: columnShort(t, c.column), seed: `seed ${c.seeds[i]}`, value: sig(v) })),
   );
   return {
     id: 'per-seed',
     title: 'Per-seed values',
     vegaLite: {
       $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+      title: 'Per-seed values (one line per seed across rows)',
       data: { values },
       facet: { field: 'column', type: 'nominal', sort: colOrder, title: null },
-      columns: 3,
+      // one line of panels when they fit a page (up to 7), else rows of 4
+      columns: colOrder.length <= 7 ? colOrder.length : 4,
       resolve: { scale: { y: 'independent' } },
       spec: {
-        width: Math.max(160, 34 * rowOrder.length),
-        height: 160,
+        width: Math.max(120, 30 * rowOrder.length),
+        height: 130,
         mark: { type: 'line', point: true, strokeWidth: 1, opacity: 0.8 },
         encoding: {
           x: { field: 'row', type: 'nominal', sort: rowOrder, title: null, axis: { labelAngle: -40, labelLimit: 140 } },
