@@ -1,11 +1,12 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { findSharedDir, isInputError } from '@descbench/core';
 import { encodePickle, readNpy, writeNpy } from '@descbench/datasets';
 import { evalPairs } from '../eval/eval-pairs';
 import { evalRanks } from '../eval/eval-ranks';
 import { describePatches } from '../models/describe';
+import { findBenchmarksDir } from '../tables/catalog';
 import type { CiCheckResult } from './check';
 
 /**
@@ -15,7 +16,7 @@ import type { CiCheckResult } from './check';
  * outputs compared with the golden values. Skipped, with the path it needs, without ../shared.
  */
 export async function goldenChecks(): Promise<CiCheckResult[]> {
-  const shared = findSharedDir();
+  const shared = findSharedDir(resolve(findBenchmarksDir(), '..'));
   const golden = shared === undefined ? undefined : join(shared, 'golden');
   const names = ['fpr95.json', 'revisitop_protocols.json', 'tfeat_liberty_notredame0000.json'];
   if (golden === undefined || !existsSync(golden)) {
