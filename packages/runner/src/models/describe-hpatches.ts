@@ -10,10 +10,9 @@ import {
   writeHPatchesDescriptorSequence,
   type Float32Matrix,
   type HPatchesDescriptorFormat,
-  type ResizeConvention,
 } from '@descbench/datasets';
 import { createModel, useTfjsBackend, type PatchDescriptor } from '@descbench/models';
-import type { DescribeOptions } from './describe';
+import { boxMeanScaled, type DescribeOptions, type DescribeResize } from './describe';
 
 export interface DescribeHPatchesOptions extends Omit<DescribeOptions, 'limit' | 'checkpointEverySec'> {
   /** `csv` (the hpatches-benchmark layout) or `npy`, one file per patch type. */
@@ -78,18 +77,23 @@ export async function describeHPatches(o: DescribeHPatchesOptions): Promise<Desc
 async function describeSet(model: PatchDescriptor, pixels: Uint8Array, count: number, size: number, o: DescribeHPatchesOptions): Promise<Float32Array> {
   const P = model.patchSize;
   let px = pixels;
+  let floatBox = false;
   if (size !== P) {
-    const conv: ResizeConvention = o.resize ?? (size === 2 * P ? 'box2x2' : 'pil-antialias');
-    if (conv === 'box2x2' && size !== 2 * P) throw new InputError(`box2x2 needs ${2 * P}px patches, got ${size}px`, { at: '--resize' });
-    px = resizePatches(pixels, count, size, P, conv);
+    const conv: DescribeResize = o.resize ?? (size === 2 * P ? 'box2x2' : 'pil-antialias');
+    if (conv !== 'pil-antialias' && size !== 2 * P) throw new InputError(`${conv} needs ${2 * P}px patches, got ${size}px`, { at: '--resize' });
+    if (conv === 'box2x2-float') floatBox = true;
+    else px = resizePatches(pixels, count, size, P, conv);
   }
   const bs = o.batchSize ?? 256;
   const out = new Float32Array(count * model.dim);
   for (let i = 0; i < count; i += bs) {
     const b = Math.min(bs, count - i);
-    const chunk = px.subarray(i * P * P, (i + b) * P * P);
     const x = new Float32Array(b * P * P);
-    for (let k = 0; k < x.length; k++) x[k] = (chunk[k] as number) / 255;
+    if (floatBox) boxMeanScaled(pixels, i, b, P, x);
+    else {
+      const chunk = px.subarray(i * P * P, (i + b) * P * P);
+      for (let k = 0; k < x.length; k++) x[k] = (chunk[k] as number) / 255;
+    }
     out.set(await model.describe(x, b), i * model.dim);
   }
   return out;

@@ -187,7 +187,7 @@ function resumeFrom(ck: { data: string; meta: string }, key: string, out: Float3
 }
 
 /** Patches `first..first+count` of `[n, 2P, 2P]` uint8 as their 2x2 box means / 255, unrounded, into `x` `[count, P, P]`. */
-function boxMeanScaled(src: Uint8Array, first: number, count: number, P: number, x: Float32Array): void {
+export function boxMeanScaled(src: Uint8Array, first: number, count: number, P: number, x: Float32Array): void {
   const F = 2 * P;
   for (let p = 0; p < count; p++) {
     const s0 = (first + p) * F * F;
