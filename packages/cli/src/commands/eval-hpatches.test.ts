@@ -1,3 +1,4 @@
+/** @jest-environment ./packages/models/test/node-realm-environment.js */
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,5 +39,24 @@ describe('bench eval-hpatches', () => {
   it('refuses an unknown task', async () => {
     const r = await bench('eval-hpatches', ...args, '--tasks', 'matchin');
     expect(r.code).toBe(2);
+  });
+});
+
+describe('generate hpatches -> describe --format hpatches-npy -> eval-hpatches (no ../shared needed)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cli-hpatches-gen-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  it('runs end to end on generated data with seeded random TFeat weights', async () => {
+    let r = await bench('generate', 'hpatches', '--out', join(dir, 'gen'), '--sequences', '4', '--patches', '12', '--json');
+    expect(r.code).toBe(0);
+    const release = join(dir, 'gen', 'hpatches-release');
+    r = await bench('describe', '--model', 'tfeat', '--seed', '3', '--format', 'hpatches-npy', '--input', release, '--out', join(dir, 'descr'), '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out).described).toHaveLength(4);
+    r = await bench('eval-hpatches', '--descriptors', join(dir, 'descr'), '--tasks-dir', join(dir, 'gen', 'tasks'), '--split', 'a', '--drawn-pairs', '500', '--json');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.verification.pairs).toBe('drawn');
+    expect(j.verification.positives).toBe(500);
+    for (const t of ['verification', 'matching', 'retrieval']) expect(j[t].mAP).toBeGreaterThan(0);
   });
 });

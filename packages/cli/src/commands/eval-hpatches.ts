@@ -26,6 +26,7 @@ export const evalHPatchesCommand: CommandFactory = () => ({
       .option('format', { choices: HPATCHES_EVAL_CHOICES.format, describe: 'Descriptor files to read (default: .csv, else .npy)' })
       .option('delimiter', { type: 'string', default: ',', describe: 'Delimiter of the .csv files' })
       .option('only-present', { type: 'boolean', default: false, describe: "Evaluate only the split's sequences present in --descriptors (else a missing one is an error)" })
+      .option('drawn-pairs', { type: 'number', describe: "Verification pairs to draw when the split's verif_*.csv lists are absent (default: the share of the benchmark's 1M for the sequences evaluated)" })
       .option('out', { type: 'string', describe: 'Write every per-case result (JSON) here' })
       .option('json', { type: 'boolean', default: false, describe: 'Print only JSON on stdout' }),
   handler: (a: {
@@ -39,6 +40,7 @@ export const evalHPatchesCommand: CommandFactory = () => ({
     format?: HPatchesDescriptorFormat;
     delimiter: string;
     onlyPresent: boolean;
+    drawnPairs?: number;
     out?: string;
     json: boolean;
   }) => {
@@ -57,6 +59,7 @@ export const evalHPatchesCommand: CommandFactory = () => ({
       ...(a.dataDir !== undefined ? { dataDir: a.dataDir } : {}),
       ...(a.format !== undefined ? { format: a.format } : {}),
       ...(a.out !== undefined ? { out: a.out } : {}),
+      ...(a.drawnPairs !== undefined ? { drawnPairs: a.drawnPairs } : {}),
     });
     if (a.json) {
       const { perCase: _perCase, ...summary } = r;

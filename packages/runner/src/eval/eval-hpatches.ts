@@ -169,16 +169,25 @@ export function evalHPatches(o: EvalHPatchesOptions): EvalHPatchesResult {
     log.info(`evaluating the ${sequences.length} of ${split.test.length} sequences of split ${splitName} present in ${o.descriptors}: ${abbrev(sequences)}`);
   }
 
+  // the split's sequences, and later any other sequence of the folder a task list names (the
+  // benchmark loads the whole folder)
   const descr = new Map<string, HPatchesSequenceDescriptors>();
-  const loading = o.progress === false ? undefined : lateProgress('read descriptors', sequences.length);
-  for (const s of sequences) {
-    const m = readHPatchesDescriptorSequence(join(o.descriptors, s), { ...(o.format !== undefined ? { format: o.format } : {}), ...(o.delimiter !== undefined ? { delimiter: o.delimiter } : {}) });
-    descr.set(s, Object.fromEntries(m) as unknown as HPatchesSequenceDescriptors);
-    loading?.tick();
-  }
-  loading?.done();
-  const dims = new Set([...descr.values()].map((d) => d.ref.dim));
-  if (dims.size > 1) throw new InputError(`descriptor dimensions differ between sequences (${[...dims].join(', ')})`, { file: o.descriptors });
+  const load = (names: readonly string[]): void => {
+    const todo = [...new Set(names)].filter((s) => !descr.has(s) && present.has(s));
+    const loading = o.progress === false ? undefined : lateProgress('read descriptors', todo.length);
+    for (const s of todo) {
+      const m = readHPatchesDescriptorSequence(join(o.descriptors, s), { ...(o.format !== undefined ? { format: o.format } : {}), ...(o.delimiter !== undefined ? { delimiter: o.delimiter } : {}) });
+      const dim = (m.get('ref') as { dim: number }).dim;
+      const first = descr.values().next();
+      if (!first.done && first.value.ref.dim !== dim) {
+        throw new InputError(`descriptor dimension ${dim}, but the other sequences have ${first.value.ref.dim}`, { file: join(o.descriptors, s) });
+      }
+      descr.set(s, Object.fromEntries(m) as unknown as HPatchesSequenceDescriptors);
+      loading?.tick();
+    }
+    loading?.done();
+  };
+  load(sequences);
   const counts = new Map(sequences.map((s) => [s, (descr.get(s) as HPatchesSequenceDescriptors).ref.rows]));
   const out: EvalHPatchesResult = { split: splitName, distance, ap, sequences, missing, skipped: {}, perCase: {} };
 
@@ -211,6 +220,7 @@ export function evalHPatches(o: EvalHPatchesOptions): EvalHPatchesResult {
       kind = 'drawn';
       log.info(`verification: ${files.filter((f) => !existsSync(f)).join(', ')} not found (\`bench fetch hpatches-tasks\`); using ${n} pairs drawn like the benchmark's gen_verif over the sequences present -- not the benchmark's lists`);
     }
+    load([lists.positives, lists.negIntra, lists.negInter].flatMap((l) => [...l.s1, ...l.s2]));
     const task = { positives: toPairs(lists.positives), negIntra: toPairs(lists.negIntra), negInter: toPairs(lists.negInter) };
     const v = withFile(files[0] as string, () => hpatchesVerification(descr, task, { distance, apConvention: ap }));
     const sv = summarizeVerification(v);
@@ -257,6 +267,7 @@ export function evalHPatches(o: EvalHPatchesOptions): EvalHPatchesResult {
         }
         out.skipped.retrieval = `its query and distractor lists also need ${need.size} sequences not in ${o.descriptors} (${abbrev([...need].sort())})`;
       } else {
+        load([...q.sequence, ...d.sequence]);
         const pools = [...(o.pools ?? HPATCHES_RETRIEVAL_POOLS)];
         const queries = patchRefs(q);
         const distractors = patchRefs(d);
