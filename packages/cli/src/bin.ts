@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { printError } from './errors';
 import { runCli } from './program';
 
 runCli(process.argv.slice(2)).then(
@@ -6,7 +7,6 @@ runCli(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (e: unknown) => {
-    process.stderr.write(`internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exitCode = 1;
+    process.exitCode = printError(e, process.argv.includes('--verbose'));
   },
 );

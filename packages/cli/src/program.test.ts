@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { demoCsv, demoSpec, writeBenchmarks } from '../../runner/src/__fixtures__/write-table';
 import { bench } from './__fixtures__/run-bench';
@@ -64,5 +65,67 @@ describe('bench CLI on a generated benchmarks/ folder', () => {
   test('unknown commands and options are usage errors (exit 2)', async () => {
     expect((await bench('frobnicate')).code).toBe(2);
     expect((await bench('list', '--nope')).code).toBe(2);
+  });
+
+  test('an unknown command says so and names the nearest commands', async () => {
+    const r = await bench('lst');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^bench: unknown command "lst"; the nearest are list, [a-z-]+, [a-z-]+ \(bench --help lists them all\)\n$/);
+    const far = await bench('zzzzqqq', '--json');
+    expect(far.code).toBe(2);
+    expect(far.err).toMatch(/^bench: unknown command "zzzzqqq"; the nearest are [a-z-]+, [a-z-]+, [a-z-]+ /);
+    expect(far.out).toBe('');
+  });
+
+  test('list with a filter that matches nothing is bad input (exit 2), not an empty table', async () => {
+    const r = await bench('list', 'nothing*');
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    expect(r.err).toBe('bench: no table or figure id matches "nothing*"; ids look like hynet/table1 or solar-supp/*, and `bench list` shows them all\n');
+  });
+
+  test('compare on a folder is one line of bad input, no stack trace', async () => {
+    const r = await bench('compare', root, '--reference', 'demo/table1');
+    expect(r.code).toBe(2);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).toBe(`bench: ${root}: is a folder; expected a results CSV in the reference layout\n`);
+    expect(r.err).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('bench CLI: models without weights, outputs that cannot be written', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cli-fresh-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('describe --out into a folder that cannot be created fails at once (exit 2)', async () => {
+    const t0 = Date.now();
+    const r = await bench('describe', '--model', 'hardnet', '--input', join(dir, 'none.bmp'), '--out', '/proc/descbench-x/d.npy');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^bench: \/proc\/descbench-x: cannot create the folder/);
+    expect(Date.now() - t0).toBeLessThan(20000);
+  });
+
+  test('describe without --weights announces random weights on stderr first', async () => {
+    const r = await bench('describe', '--model', 'hardnet', '--input', join(dir, 'none.bmp'), '--out', join(dir, 'd.npy'), '--json');
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    const lines = r.err.trim().split('\n');
+    expect(lines[0]).toBe('warning: no --weights: hardnet runs with seeded random weights (seed 0), so the descriptors are those of an untrained network');
+    expect(lines[lines.length - 1]).toMatch(/none\.bmp: input does not exist/);
+  });
+
+  test('attention without --weights says so before looking at the patch', async () => {
+    writeFileSync(join(dir, 'not-a-patch.png'), 'x');
+    const r = await bench('attention', '--input', join(dir, 'not-a-patch.png'), '--at', '1,1', '--out', join(dir, 'a.png'));
+    expect(r.code).toBe(2);
+    const lines = r.err.trim().split('\n');
+    expect(lines[0]).toMatch(/^warning: no --weights: sosnet\+soa345 runs with seeded random weights .*attention maps \(not SOLAR Fig\. 1\)/);
+    expect(lines).toHaveLength(2);
+  });
+
+  test('with --weights nothing is announced', async () => {
+    const r = await bench('describe', '--model', 'hardnet', '--weights', join(dir, 'w.pth'), '--input', join(dir, 'none.bmp'), '--out', join(dir, 'd.npy'));
+    expect(r.code).toBe(2);
+    expect(r.err).not.toMatch(/random weights/);
   });
 });

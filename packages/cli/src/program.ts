@@ -1,11 +1,13 @@
 import yargs, { type CommandModule } from 'yargs';
-import { isInputError, setLogLevel } from '@descbench/core';
+import { nearestNames, setLogLevel } from '@descbench/core';
 import { COMMANDS } from './commands';
+import { UsageError, printError } from './errors';
 
 /**
  * The `bench` program: yargs with one module per subcommand (see `commands/`). Each command
  * parses its options and calls one runner function. Exit codes: 0 ok, 1 a check failed
- * (e.g. `compare` found a worse cell), 2 bad input (one-line message on stderr).
+ * (e.g. `compare` found a worse cell) or an internal error (a bug; it says so), 2 bad input or an
+ * unreachable host (one-line message on stderr, no stack trace).
  */
 export async function runCli(argv: string[]): Promise<number> {
   let exitCode = 0;
@@ -28,17 +30,20 @@ export async function runCli(argv: string[]): Promise<number> {
     .fail((msg, err) => {
       throw err ?? new UsageError(msg);
     });
-  for (const make of COMMANDS) program.command(make(setExit) as CommandModule);
+  const commands = COMMANDS.map((make) => make(setExit));
+  for (const c of commands) program.command(c as CommandModule);
   try {
+    checkCommandName(argv, commands.map((c) => c.command.split(' ')[0] as string));
     await program.parseAsync();
     return exitCode;
   } catch (e) {
-    if (e instanceof UsageError || isInputError(e)) {
-      process.stderr.write(`bench: ${(e as Error).message}\n`);
-      return 2;
-    }
-    throw e;
+    return printError(e, argv.includes('--verbose'));
   }
 }
 
-class UsageError extends Error {}
+/** An unknown command is a usage error naming the nearest commands (yargs would say "Unknown argument"). */
+function checkCommandName(argv: string[], names: string[]): void {
+  const first = argv[0];
+  if (first === undefined || first.startsWith('-') || names.includes(first) || first === 'help') return;
+  throw new UsageError(`unknown command "${first}"; the nearest are ${nearestNames(first, names).join(', ')} (bench --help lists them all)`);
+}

@@ -1,7 +1,8 @@
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomicSync } from './atomic-write';
+import { ensureDir } from './ensure-dir';
 import { chooseBackend, type BackendProbe } from './backend';
 import { formatInputError, InputError, isInputError } from './errors';
 import { createProgress } from './progress';
@@ -51,13 +52,16 @@ describe('Registry', () => {
   });
   test('unknown names are input errors with near misses', () => {
     expect(() => r.get('hardnett')).toThrow('unknown model "hardnett"; did you mean "hardnet", "hynet"?');
+    // the error is caught outside any `catch` so that a get() that does not throw fails the test
+    let e: unknown;
     try {
       r.get('zzzzzzzzzzzz');
-    } catch (e) {
-      expect(e).toBeInstanceOf(UnknownNameError);
-      expect(isInputError(e)).toBe(true);
-      expect((e as Error).message).toBe('unknown model "zzzzzzzzzzzz"');
+    } catch (x) {
+      e = x;
     }
+    expect(e).toBeInstanceOf(UnknownNameError);
+    expect(isInputError(e)).toBe(true);
+    expect((e as Error).message).toBe('unknown model "zzzzzzzzzzzz"');
   });
   test('double registration is a bug', () => {
     expect(() => new Registry<number>('x').register('a', 1).register('a', 2)).toThrow(/already registered/);
@@ -114,5 +118,25 @@ describe('writeFileAtomicSync', () => {
     writeFileAtomicSync(f, new Uint8Array([123, 125]));
     expect(readFileSync(f, 'utf8')).toBe('{}');
     expect(readdirSync(join(dir, 'sub'))).toEqual(['r.json']);
+  });
+});
+
+describe('ensureDir', () => {
+  test('creates missing parents level by level; an existing folder is fine', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'descbench-ensure-'));
+    ensureDir(join(dir, 'a', 'b', 'c'));
+    expect(statSync(join(dir, 'a', 'b', 'c')).isDirectory()).toBe(true);
+    ensureDir(join(dir, 'a'));
+  });
+  test('a file in the way is an input error naming it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'descbench-ensure-'));
+    writeFileSync(join(dir, 'f'), '');
+    expect(() => ensureDir(join(dir, 'f', 'sub'))).toThrow(InputError);
+    expect(() => writeFileAtomicSync(join(dir, 'f', 'sub', 'x.npy'), 'x')).toThrow(/f is a file, not a folder/);
+  });
+  // Node's mkdirSync(recursive) never returns for /proc/x; this must fail at once instead
+  (existsSync('/proc/self') ? test : test.skip)('an uncreatable folder (/proc/x) fails at once with an input error', () => {
+    expect(() => ensureDir('/proc/descbench-x/d')).toThrow(/^\/proc\/descbench-x: cannot create the folder \(ENOENT\)/);
+    expect(() => writeFileAtomicSync('/proc/descbench-x/d.npy', 'x')).toThrow(InputError);
   });
 });

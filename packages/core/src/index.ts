@@ -1,9 +1,10 @@
 export { InputError, formatInputError, isInputError, type InputLocation } from './errors';
 export { SeededRng } from './rng';
-export { Registry, UnknownNameError } from './registry';
+export { Registry, UnknownNameError, nearestNames } from './registry';
 export { log, setLogLevel, type LogLevel } from './log';
 export { createProgress, type Progress, type ProgressOptions } from './progress';
 export { writeFileAtomicSync } from './atomic-write';
+export { ensureDir } from './ensure-dir';
 export { findSharedDir } from './shared-dir';
 export {
   AUTO_ORDER,

@@ -65,6 +65,19 @@ export class UnknownNameError extends InputError {
   }
 }
 
+/**
+ * The `n` names nearest to `name`: those it starts, contains or is a prefix of first, then by
+ * edit distance (ties by name). Unlike `Registry.suggest`, always names some (for "unknown
+ * command" messages, where any hint beats none).
+ */
+export function nearestNames(name: string, names: readonly string[], n = 3): string[] {
+  return names
+    .map((x) => ({ x, d: x.startsWith(name) || x.includes(name) || name.startsWith(x) ? 0 : distance(name, x) }))
+    .sort((a, b) => a.d - b.d || a.x.localeCompare(b.x))
+    .slice(0, n)
+    .map((e) => e.x);
+}
+
 function escapeRegExp(s: string): string {
   return s.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -8,7 +8,7 @@ import * as tar from 'tar';
 import * as yazl from 'yazl';
 import type { CatalogEntry } from './dataset-catalog';
 import { requireDataset } from './dataset-catalog';
-import { datasetStatus, fetchDataset, readManifest } from './fetch';
+import { datasetStatus, downloadFile, fetchDataset, readManifest } from './fetch';
 import { resolveDataRoot } from './data-root';
 import { generateSyntheticUbc } from './synthetic-ubc';
 import { loadUbcDataset } from './ubc-phototour';
@@ -164,5 +164,24 @@ describe('bench fetch against a local HTTP server', () => {
     delete process.env.DESCBENCH_DATA;
     expect(resolveDataRoot()).toMatch(/descbench$/);
     if (old !== undefined) process.env.DESCBENCH_DATA = old;
+  });
+});
+
+describe('bench fetch: an unreachable host or a failing server is an input error (one line, exit 2)', () => {
+  it('a refused connection names the host and what to do', async () => {
+    // a port nobody listens on: bind one, note it, close it
+    const probe = createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', () => r()));
+    const addr = probe.address();
+    const port = typeof addr === 'object' && addr ? addr.port : 1;
+    await new Promise<void>((r) => probe.close(() => r()));
+    const e = await downloadFile(`http://127.0.0.1:${port}/x.zip`, join(tmp, 'unreachable', 'x.zip'), { progress: false }).catch((x: unknown) => x);
+    expect(isInputError(e)).toBe(true);
+    expect((e as Error).message).toMatch(new RegExp(`^cannot reach 127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\) for http://.*; check the network connection`));
+  });
+  it('an HTTP error status names the status and the URL', async () => {
+    const e = await downloadFile(`${base}/no-such-file.zip`, join(tmp, 'http404', 'x.zip'), { progress: false }).catch((x: unknown) => x);
+    expect(isInputError(e)).toBe(true);
+    expect((e as Error).message).toMatch(/HTTP 404 for http:.*no-such-file\.zip/);
   });
 });

@@ -48,8 +48,18 @@ function request(url: string, headers: Record<string, string>, redirects: number
     });
     // A stalled connection fails (and the .part is resumed by the next fetch).
     req.setTimeout(IDLE_TIMEOUT_MS, () => req.destroy(new Error(`no data for ${IDLE_TIMEOUT_MS / 1000} s`)));
-    req.on('error', reject);
+    req.on('error', (e: NodeJS.ErrnoException) => reject(unreachable(url, e)));
   });
+}
+
+/**
+ * The network failed (host unreachable, HTTP error, transfer cut): the user's to fix or retry, so
+ * an input error (one line, exit 2), but what arrived so far is kept for the next try.
+ */
+export class NetworkError extends InputError {}
+
+function unreachable(url: string, e: NodeJS.ErrnoException): InputError {
+  return new NetworkError(`cannot reach ${new URL(url).host} (${e.code ?? e.message}) for ${url}; check the network connection and retry (downloads resume where they stopped)`);
 }
 
 async function hashFile(path: string): Promise<{ sha256: string; md5: string }> {
@@ -96,7 +106,7 @@ export async function downloadFile(url: string, dest: string, o: DownloadOptions
     have = 0;
   } else {
     res.resume();
-    throw new Error(`HTTP ${code} for ${url}`);
+    throw new NetworkError(`the server answered HTTP ${code} for ${url}; retry later, or download the file yourself into the data folder`);
   }
   if (code !== 416) {
     const len = Number(res.headers['content-length'] ?? NaN);
@@ -113,7 +123,7 @@ export async function downloadFile(url: string, dest: string, o: DownloadOptions
         res.unpipe(out);
         const done = (): void => {
           const got = existsSync(part) ? statSync(part).size : 0;
-          reject(new Error(`download of ${url} interrupted after ${got} bytes (rerun to resume): ${e.message}`));
+          reject(new NetworkError(`download of ${url} interrupted after ${got} bytes (rerun to resume): ${e.message}`));
         };
         if (out.writableFinished || out.destroyed) done();
         else {
@@ -291,7 +301,7 @@ export async function fetchDataset(name: string, o: FetchOptions): Promise<Fetch
     }
   } catch (err) {
     // A refused (checksum/size) download leaves nothing behind; an interrupted one keeps its .part.
-    if (err instanceof InputError) removeDownloads(root, dlDir);
+    if (err instanceof InputError && !(err instanceof NetworkError)) removeDownloads(root, dlDir);
     throw err;
   }
   // 2. Unpack archives / move plain files into the dataset folder.

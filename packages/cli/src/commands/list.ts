@@ -1,4 +1,5 @@
 import { listTables, loadCatalog, markdownTable } from '@descbench/runner';
+import { InputError } from '@descbench/core';
 import type { CommandFactory } from './index';
 
 export const listCommand: CommandFactory = () => ({
@@ -10,6 +11,9 @@ export const listCommand: CommandFactory = () => ({
       .option('json', { type: 'boolean', default: false, describe: 'Print one JSON array on stdout' }),
   handler: (a: { filter?: string; json: boolean }) => {
     const rows = listTables(loadCatalog(), a.filter);
+    if (rows.length === 0 && a.filter !== undefined) {
+      throw new InputError(`no table or figure id matches "${a.filter}"; ids look like hynet/table1 or solar-supp/*, and \`bench list\` shows them all`);
+    }
     if (a.json) {
       process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
       return;

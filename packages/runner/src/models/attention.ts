@@ -1,6 +1,8 @@
-import { InputError, writeFileAtomicSync } from '@descbench/core';
+import { dirname, resolve } from 'node:path';
+import { InputError, ensureDir, writeFileAtomicSync } from '@descbench/core';
 import { encodePngGray, readPngGray, resizePatches } from '@descbench/datasets';
 import { soaAttention, type AttentionMap } from '@descbench/models';
+import { announceRandomWeights } from './random-weights';
 
 export interface AttentionOptions {
   model: string;
@@ -34,6 +36,8 @@ const PANEL = 128;
  * SOA_i ...]`, each 128x128 (attention weights scaled to their maximum, nearest upsampling).
  */
 export async function attentionMaps(o: AttentionOptions): Promise<AttentionResult> {
+  announceRandomWeights(o.model, o.weights, o.seed, 'the attention maps (not SOLAR Fig. 1)');
+  ensureDir(dirname(resolve(o.out)));
   const img = readPngGray(o.input);
   if (img.width !== img.height || ![32, 64, 65].includes(img.width)) {
     throw new InputError(`patch is ${img.width}x${img.height}; expected 32x32, 64x64 or 65x65`, { file: o.input });

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { extname, join } from 'node:path';
-import { InputError, createProgress, log, writeFileAtomicSync, type BackendName } from '@descbench/core';
+import { dirname, extname, join, resolve } from 'node:path';
+import { InputError, createProgress, ensureDir, log, writeFileAtomicSync, type BackendName } from '@descbench/core';
 import {
   HPATCHES_PATCH_SIZE,
   loadHPatchesSequence,
@@ -14,6 +14,7 @@ import {
   type ResizeConvention,
 } from '@descbench/datasets';
 import { createModel, useTfjsBackend, type OnnxProvider, type Runtime } from '@descbench/models';
+import { announceRandomWeights } from './random-weights';
 
 /** The datasets' resize conventions plus the unrounded 2x2 box mean. */
 export type DescribeResize = ResizeConvention | 'box2x2-float';
@@ -108,6 +109,9 @@ function cap<T extends PatchSet>(s: T, limit?: number): T {
  */
 export async function describePatches(o: DescribeOptions): Promise<DescribeResult> {
   const t0 = Date.now();
+  // fail fast on an output that cannot be written, before loading anything
+  ensureDir(dirname(resolve(o.out)));
+  announceRandomWeights(o.model, o.weights, o.seed, 'the descriptors');
   const runtime = o.runtime ?? 'onnx';
   if (runtime === 'tfjs') await useTfjsBackend(o.backend ?? 'auto');
   const model = await createModel(o.model, { runtime, ...(o.providers !== undefined ? { providers: o.providers } : {}), ...(o.weights !== undefined ? { weights: o.weights } : {}), ...(o.seed !== undefined ? { seed: o.seed } : {}) });

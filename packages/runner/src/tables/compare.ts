@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { InputError, type Registry } from '@descbench/core';
 import { halfUnit } from './cell';
 import { fillFromCsv, type ReferenceTable } from './reference-table';
@@ -60,6 +60,7 @@ export interface CompareReport {
 export function compareResults(catalog: Registry<ReferenceTable>, tableId: string, resultsFile: string, o: CompareOptions = {}): CompareReport {
   catalog.get(tableId);
   if (!existsSync(resultsFile)) throw new InputError('no such file', { file: resultsFile });
+  if (statSync(resultsFile).isDirectory()) throw new InputError('is a folder; expected a results CSV in the reference layout', { file: resultsFile });
   return compareResultsCsv(catalog, tableId, readFileSync(resultsFile, 'utf8'), resultsFile, o);
 }
 
