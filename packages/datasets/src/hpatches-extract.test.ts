@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HPATCHES_JITTER, extractHPatches, extractHPatchesRelease, medianJitterOverlap, writeHPatchesSequence } from './hpatches-extract';
-import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { makeSceneTexture, sampleTexture } from './synthetic-texture';
 import { loadHPatchesSequence } from './hpatches';
 import { loadHPatchesImageSequence } from './hpatches-sequences';
@@ -83,6 +83,11 @@ describe('extractHPatchesRelease on a generated sequences folder', () => {
       const t = statSync(join(out, 'v_toy', 'ref.png')).mtimeMs;
       extractHPatchesRelease(join(root, 'seq'), out, { maxPatches: 6, progress: false });
       expect(statSync(join(out, 'v_toy', 'ref.png')).mtimeMs).toBe(t);
+      // a sequence gets the same patches whether extracted alone or among others
+      cpSync(seqDir, join(root, 'seq', 'v_aaa'), { recursive: true });
+      const out2 = join(root, 'release2');
+      expect(extractHPatchesRelease(join(root, 'seq'), out2, { maxPatches: 6, progress: false })).toEqual(['v_aaa', 'v_toy']);
+      for (const im of ['ref', 'e1', 't5']) expect(readFileSync(join(out2, 'v_toy', `${im}.png`))).toEqual(readFileSync(join(out, 'v_toy', `${im}.png`)));
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

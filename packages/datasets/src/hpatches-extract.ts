@@ -269,10 +269,17 @@ export function writeHPatchesSequence(root: string, name: string, images: Readon
   return dir;
 }
 
+/** FNV-1a hash of a sequence name, below 2^20 (a per-sequence seed offset). */
+function nameHash(name: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193) >>> 0;
+  return h % (1 << 20);
+}
+
 /**
  * Extract every sequence folder (`i_*`, `v_*`) of a sequences release into a patch-release
  * folder. Sequences already present in `outRoot` are skipped (resume), each one is written
- * atomically; progress on stderr.
+ * atomically; progress on stderr. Sequence `n` is extracted with seed `1000 * seed + hash(n)`.
  */
 export function extractHPatchesRelease(
   sequencesRoot: string,
@@ -282,10 +289,11 @@ export function extractHPatchesRelease(
   const names = o.sequences ?? listHPatchesSequences(sequencesRoot);
   const bar = o.progress === false ? undefined : createProgress('extract HPatches sequences', names.length);
   const done: string[] = [];
-  for (const [i, n] of names.entries()) {
+  for (const n of names) {
     if (!existsSync(join(outRoot, n, 'ref.png'))) {
       const seq = loadHPatchesImageSequence(join(sequencesRoot, n));
-      const ex = extractHPatches(seq, { ...o, seed: (o.seed ?? 0) * 1000 + i });
+      // the seed depends on the name, not the position, so a sequence gets the same patches alone or in a release
+      const ex = extractHPatches(seq, { ...o, seed: (o.seed ?? 0) * 1000 + nameHash(n) });
       writeHPatchesSequence(outRoot, n, ex.images);
     }
     done.push(n);
