@@ -47,3 +47,8 @@ export { runCi, defaultBaselinesDir, type CiOptions, type CiReport } from './ci/
 export type { CiCheckResult } from './ci/check';
 export { replayCheck, baselineFile, type CiReplay, type CiReplayOutput, type CiReplayRunner } from './ci/replay-check';
 export { exactValues } from './ci/exact-check';
+export { retrievalKind, type RetrievalKindOptions, type RetrievalCellSettings } from './engine/kinds/retrieval';
+export { retrievalText } from './retrieval/retrieval-text';
+export { loadRevisitopFeatures, type FeatureSource, type LoadedFeatures } from './retrieval/features-in';
+export { retrieve, RETRIEVAL_METHODS, type RetrievalMethod, type RetrieveOptions, type RetrieveResult } from './retrieval/retrieve';
+export { trainedCsaModel, type CsaModelSpec, type TrainedCsa } from './retrieval/csa-model';

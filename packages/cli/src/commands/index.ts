@@ -9,6 +9,7 @@ import { listCommand } from './list';
 import { showCommand } from './show';
 import { trainCommand } from './train';
 import { ubcCommand } from './ubc';
+import { roxfCommand, rparCommand } from './retrieval';
 import { replayCommand } from './replay';
 import { doctorCommand } from './doctor';
 import { paramsCommand } from './params';
@@ -40,6 +41,8 @@ export const COMMANDS: CommandFactory[] = [
   compareCommand,
   trainCommand,
   ubcCommand,
+  roxfCommand,
+  rparCommand,
   replayCommand,
   evalRanksCommand,
   evalPairsCommand,

@@ -9,7 +9,7 @@ describe('bench replay / bench ubc', () => {
     const r = await bench('replay', 'hynet/table2');
     expect(r.code).toBe(2);
     expect(r.err.trim().split('\n')).toHaveLength(1);
-    expect(r.err).toMatch(/hynet\/table2 has no replay here; replayable tables: hynet\/table1, solar-supp\/table1/);
+    expect(r.err).toMatch(/hynet\/table2 has no replay here; replayable tables: hynet\/table1, solar-supp\/table1, csa-supp\/table1/);
   });
 
   test('bad kind options and rows are one line and exit 2', async () => {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError, SeededRng } from '@descbench/core';
 import { float16Table, toFloat16Array, toFloat16Bits } from './float16';
-import { exactKnn, rankingsPerQuery, ranksFromPerQuery, type KnnResult } from './knn';
+import { exactKnn, RadixArgsort, rankingsPerQuery, ranksFromPerQuery, type KnnResult } from './knn';
 import { l2NormalizeRows, vectorStore } from './vectors';
 
 function randomRows(n: number, d: number, seed: number): Float32Array {
@@ -89,6 +89,11 @@ r=np.argsort(-np.dot(db,q.T),axis=0,kind='stable'); print(' '.join(map(str,r[:50
   it('refuses k larger than the database', async () => {
     await expect(exactKnn(vectorStore(db, N, D), q, { k: N + 1 })).rejects.toThrow(InputError);
     await expect(exactKnn(vectorStore(db, N, D), q, { k: N + 1 })).rejects.toThrow(/k = 1501 is larger than the database \(1500 vectors\)/);
+  });
+
+  it('radix argsort: descending, ties by lower index, negatives and infinities', () => {
+    const v = Float32Array.from([0.5, -1, 3, 0.5, -Infinity, 2e-30, -2e-30, Infinity, 3]);
+    expect(Array.from(new RadixArgsort(v.length).descending(v))).toEqual([7, 2, 8, 0, 3, 5, 6, 1, 4]);
   });
 
   it('converts between the [k, Q] layout and per-query rankings', () => {

@@ -65,17 +65,65 @@ class Dense implements Sink {
     const { queries: Q, n, k } = this;
     const ranks = new Int32Array(k * Q);
     const scores = new Float32Array(k * Q);
-    const idx = new Int32Array(n);
+    const sorter = new RadixArgsort(n);
     for (let q = 0; q < Q; q++) {
       const row = this.all.subarray(q * n, (q + 1) * n);
-      for (let i = 0; i < n; i++) idx[i] = i;
-      idx.sort((a, b) => row[b]! - row[a]! || a - b);
+      const idx = sorter.descending(row);
       for (let r = 0; r < k; r++) {
         ranks[r * Q + q] = idx[r]!;
         scores[r * Q + q] = row[idx[r]!]!;
       }
     }
     return { k, queries: Q, ranks, scores };
+  }
+}
+
+/**
+ * Indices of a float32 array by descending value, ties by ascending index: a stable LSD radix sort
+ * (two 16-bit passes) of the order-preserving uint32 image of each float, complemented. O(n).
+ */
+export class RadixArgsort {
+  private readonly keys: Uint32Array;
+  private readonly keys2: Uint32Array;
+  private readonly idx: Int32Array;
+  private readonly idx2: Int32Array;
+  private readonly count = new Uint32Array(65536);
+  constructor(readonly n: number) {
+    this.keys = new Uint32Array(n);
+    this.keys2 = new Uint32Array(n);
+    this.idx = new Int32Array(n);
+    this.idx2 = new Int32Array(n);
+  }
+  descending(values: Float32Array): Int32Array {
+    const n = this.n;
+    const bits = new Uint32Array(values.buffer, values.byteOffset, n);
+    for (let i = 0; i < n; i++) {
+      const b = bits[i]!;
+      // ascending uint32 image of the float (negatives reversed), then complemented for descending
+      const up = b & 0x80000000 ? ~b >>> 0 : (b | 0x80000000) >>> 0;
+      this.keys[i] = ~up >>> 0;
+      this.idx[i] = i;
+    }
+    this.pass(this.keys, this.idx, this.keys2, this.idx2, 0);
+    this.pass(this.keys2, this.idx2, this.keys, this.idx, 16);
+    return this.idx;
+  }
+  private pass(k: Uint32Array, ix: Int32Array, ko: Uint32Array, ixo: Int32Array, shift: number): void {
+    const c = this.count;
+    c.fill(0);
+    const n = this.n;
+    for (let i = 0; i < n; i++) c[(k[i]! >>> shift) & 0xffff]!++;
+    let sum = 0;
+    for (let b = 0; b < 65536; b++) {
+      const t = c[b]!;
+      c[b] = sum;
+      sum += t;
+    }
+    for (let i = 0; i < n; i++) {
+      const d = c[(k[i]! >>> shift) & 0xffff]!++;
+      ko[d] = k[i]!;
+      ixo[d] = ix[i]!;
+    }
   }
 }
 

@@ -1,4 +1,5 @@
 import { Registry } from '@descbench/core';
+import { retrievalKind } from './kinds/retrieval';
 import { ubcKind } from './kinds/ubc';
 import type { CellContext, CellSpec, CellValue, TableKind } from './types';
 
@@ -6,7 +7,7 @@ import type { CellContext, CellSpec, CellValue, TableKind } from './types';
  * The table kinds this project can replay, registered explicitly here (no import side effects):
  * one line per kind. `bench list` and `bench replay` ask this registry what replays.
  */
-const BUILTIN_KINDS: TableKind[] = [ubcKind];
+const BUILTIN_KINDS: TableKind[] = [ubcKind, retrievalKind];
 
 let registry: Registry<TableKind> | undefined;
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { log, writeFileAtomicSync } from '@descbench/core';
-import { readFeatureDict, readRsfm120k, resolveDataRoot, resolveGeneratedRsfm } from '@descbench/datasets';
+import { readFeatureDict, readRsfm120k, resolveDataRoot, resolveGeneratedRsfm, type GenerateRsfmFeaturesOptions } from '@descbench/datasets';
 import { decodeSafetensors, encodeSafetensors } from '@descbench/models';
 import { createCsaModel, csaTrainingPreset, featureRows, scaleCsaPreset, trainCsa, type CsaModel, type CsaProfile } from '@descbench/retrieval';
 
@@ -23,6 +23,8 @@ export interface CsaModelSpec {
   dataDir?: string;
   trainFeatures?: string;
   rsfmMetadata?: string;
+  /** Settings of the generated training data (default: the generator's). */
+  generated?: Omit<GenerateRsfmFeaturesOptions, 'types' | 'seed'>;
 }
 
 export interface TrainedCsa {
@@ -38,7 +40,7 @@ export function trainedCsaModel(s: CsaModelSpec): TrainedCsa {
   const preset = s.preset ?? 'csa';
   const scaled = scaleCsaPreset(csaTrainingPreset(preset), s.profile);
   const real = s.trainFeatures !== undefined && s.rsfmMetadata !== undefined;
-  const gen = real ? undefined : resolveGeneratedRsfm({ ...(s.dataDir !== undefined ? { dataDir: s.dataDir } : {}), types: ['r-gem'] });
+  const gen = real ? undefined : resolveGeneratedRsfm({ ...(s.dataDir !== undefined ? { dataDir: s.dataDir } : {}), ...s.generated, types: ['r-gem'] });
   const featureFile = real ? s.trainFeatures! : gen!.featureFiles['r-gem']!;
   const key = createHash('sha256')
     .update(JSON.stringify({ preset, profile: s.profile, seed: s.seed, features: featureFile, size: statSync(featureFile).size }))
