@@ -19,7 +19,7 @@ describe('bench list replay column', () => {
       'context-slides/table-numerical-results': null,
       'csa-supp/fig1': null,
       'csa-supp/fig2': null,
-      'csa-supp/table1': null,
+      'csa-supp/table1': 'retrieval',
       'hynet/fig1': null,
       'hynet/fig2': null,
       'hynet/fig3': null,
