@@ -89,7 +89,8 @@ export const DATASET_CATALOG: readonly CatalogEntry[] = [
         ),
       ),
     ],
-    present: ['splits.json'],
+    // every kind of list, so that an older fetch of splits.json and split a's retrieval lists alone is not taken for the full set
+    present: ['splits.json', 'verif_pos_split-full.csv', 'retr_queries_split-full.csv'],
     source: 'hpatches/hpatches-benchmark tasks/',
   },
   revisitop('roxford5k', ['oxbuild_images-v1.tgz'], 'http://www.robots.ox.ac.uk/~vgg/data/oxbuildings'),
