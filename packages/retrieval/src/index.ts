@@ -31,3 +31,8 @@ export { vectorStore, readRows, l2NormalizeRows, firstNonFiniteRow, type VectorS
 export { exactKnn, rankingsPerQuery, ranksFromPerQuery, KNN_ENGINES, type KnnEngine, type KnnOptions, type KnnResult } from './search/knn';
 export { expandQueries, QE_DEFAULTS, type QueryExpansionMethod, type QueryExpansionOptions } from './rerank/query-expansion';
 export { augmentDatabase, DBA_DEFAULTS, type DbaMethod, type DbaOptions } from './rerank/dba';
+export { gemPool, macPool, rmacPool, rmacRegions, pool, l2Normalize, POOLINGS, GEM_EPS, L2N_EPS, type FeatureMap, type Pooling } from './extract/pooling';
+export { resizeBilinear } from './extract/resize';
+export { learnPcaWhitening, applyWhitening, type PcaWhitening } from './extract/whitening';
+export { symmetricEigen } from './extract/eigen';
+export { GlobalExtractor, MULTI_SCALE, IMAGENET_MEAN, IMAGENET_STD, type ExtractorOptions, type RgbImage } from './extract/extractor';

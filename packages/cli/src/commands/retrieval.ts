@@ -13,7 +13,7 @@ function retrievalCommand(command: 'roxf' | 'rpar', dataset: 'roxford5k' | 'rpar
     builder: (y) =>
       y
         .option('rerank', { type: 'boolean', default: false, describe: 'Add the re-ranking rows (+ alpha-QE, + CSA trained on R-GeM rSfM120k features)' })
-        .option('r1m', { type: 'boolean', default: false, describe: 'Add the R1M distractors (real when under <data root>/revisitop1m/features, else generated)' })
+        .option('r1m', { type: 'boolean', default: false, describe: 'Add the R1M distractors (real when under <data root>/revisitop/revisitop1m/features/<type>.npy, else generated)' })
         .option('distractors', { type: 'number', describe: 'Generated R1M distractors (default 20000)' })
         .option('seeds', { type: 'number', describe: 'CSA seeds 1..N (--seeds 5: the Fig. 2 stability study)' })
         .option('rows', { type: 'string', array: true, describe: 'Row ids of csa-supp/table1 (default: every feature type with features)' })

@@ -30,7 +30,7 @@ import type { CellContext, CellSpec, CellValue, DataKind, ReplayOptions, TableKi
  * at `<features dir>/<type>.pkl` (`{'db': D x N, 'query': D x Q}`; default dir
  * `<data root>/revisitop/<name>/features`); otherwise the generated default
  * (`resolveGeneratedRetrieval`: every feature type, on the real gnd structure when one is at hand).
- * R1M distractors: `<data root>/revisitop1m/features/<type>.npy` (real) or generated ones.
+ * R1M distractors: `<data root>/revisitop/revisitop1m/features/<type>.npy` (`[N, D]`, real) or generated ones.
  */
 export interface RetrievalKindOptions {
   /** `roxford5k`, `rparis6k` or both (default both). */
@@ -107,7 +107,7 @@ function resolveDataset(name: DatasetName, o: ReplayOptions, ko: RetrievalKindOp
     if (missing.length > 0) log.warn(`${name}: no features for ${missing.join(', ')} under ${featuresDir} (<type>.pkl); those rows are not replayed`);
     let r1m: DatasetRef['r1m'] = null;
     if (ko.r1m) {
-      const dir = join(root, 'revisitop1m', 'features');
+      const dir = join(root, 'revisitop', 'revisitop1m', 'features');
       r1m = Object.fromEntries(
         Object.keys(features).map((ty) => {
           const f = join(dir, `${ty}.npy`);
