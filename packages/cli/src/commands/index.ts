@@ -10,6 +10,8 @@ import { showCommand } from './show';
 import { trainCommand } from './train';
 import { ubcCommand } from './ubc';
 import { roxfCommand, rparCommand } from './retrieval';
+import { workerCommand } from './worker';
+import { queueCommand } from './queue';
 import { replayCommand } from './replay';
 import { doctorCommand } from './doctor';
 import { paramsCommand } from './params';
@@ -43,6 +45,8 @@ export const COMMANDS: CommandFactory[] = [
   ubcCommand,
   roxfCommand,
   rparCommand,
+  workerCommand,
+  queueCommand,
   replayCommand,
   evalRanksCommand,
   evalPairsCommand,

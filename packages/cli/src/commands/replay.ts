@@ -1,6 +1,7 @@
 import { InputError } from '@descbench/core';
 import { loadCatalog, replayText, runReplay } from '@descbench/runner';
 import type { CommandFactory } from './index';
+import { scaleOptions, withScaleOptions } from './scale-options';
 
 /** `--set key=value` pairs into the kind's options (numbers and booleans parsed). */
 function parseKindOptions(pairs: string[] | undefined): Record<string, unknown> {
@@ -19,7 +20,7 @@ export const replayCommand: CommandFactory = (setExit) => ({
   command: 'replay <table>',
   describe: 'Replay any replayable table by id (see `bench list`): cells computed, journalled, aggregated over seeds and compared with the paper',
   builder: (y) =>
-    y
+    withScaleOptions(y)
       .positional('table', { type: 'string', demandOption: true, describe: 'Table id, e.g. hynet/table1' })
       .option('profile', { choices: ['tiny', 'smoke', 'quick', 'paper'] as const, default: 'smoke' as const, describe: 'Scale of the training recipes' })
       .option('seeds', { type: 'number', describe: "Seeds 1..N per cell (default: the table's)" })
@@ -33,12 +34,13 @@ export const replayCommand: CommandFactory = (setExit) => ({
       .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON on stdout' }),
   handler: async (a: {
     table: string; profile: string; seeds?: number; rows?: string[]; data: 'auto' | 'real' | 'synthetic'; dataDir?: string;
-    backend: string; resultsDir: string; set?: string[]; check: boolean; json: boolean;
+    backend: string; resultsDir: string; set?: string[]; check: boolean; json: boolean; jobs?: number; queue?: string;
   }) => {
     const catalog = loadCatalog();
     const r = await runReplay(catalog, {
       table: a.table, profile: a.profile, data: a.data, backend: a.backend, resultsDir: a.resultsDir, kind: parseKindOptions(a.set),
       ...(a.rows ? { rows: a.rows } : {}), ...(a.seeds !== undefined ? { seeds: a.seeds } : {}), ...(a.dataDir !== undefined ? { dataDir: a.dataDir } : {}),
+      ...scaleOptions(a),
     });
     if (a.json) process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
     else process.stdout.write(replayText(catalog.get(r.table), r));

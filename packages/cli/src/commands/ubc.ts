@@ -1,11 +1,12 @@
 import { loadCatalog, replayText, runReplay, type UbcKindOptions } from '@descbench/runner';
 import type { CommandFactory } from './index';
+import { scaleOptions, withScaleOptions } from './scale-options';
 
 export const ubcCommand: CommandFactory = (setExit) => ({
   command: 'ubc',
   describe: 'Replay a UBC PhotoTour FPR@95 table: train each row on each subset (or evaluate SIFT / official weights), test on the others, several seeds',
   builder: (y) =>
-    y
+    withScaleOptions(y)
       .option('table', { type: 'string', default: 'solar-supp/table1', describe: 'UBC table id from `bench list`' })
       .option('rows', { type: 'string', array: true, describe: 'Row ids to replay (default: the first row trained with its own recipe)' })
       .option('all-soa', { type: 'boolean', default: false, describe: 'SOSNet+ and every row with SOA blocks' })
@@ -23,7 +24,7 @@ export const ubcCommand: CommandFactory = (setExit) => ({
       .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON on stdout' }),
   handler: async (a: {
     table: string; rows?: string[]; allSoa: boolean; all: boolean; profile: string; seeds?: number; data: 'auto' | 'real' | 'synthetic';
-    dataDir?: string; weightsDir?: string; patches?: number; train?: string[]; backend: string; resultsDir: string; check: boolean; json: boolean;
+    dataDir?: string; weightsDir?: string; patches?: number; train?: string[]; backend: string; resultsDir: string; check: boolean; json: boolean; jobs?: number; queue?: string;
   }) => {
     const catalog = loadCatalog();
     const kind: UbcKindOptions = {
@@ -33,6 +34,7 @@ export const ubcCommand: CommandFactory = (setExit) => ({
     const r = await runReplay(catalog, {
       table: a.table, profile: a.profile, data: a.data, backend: a.backend, resultsDir: a.resultsDir, kind: kind as Record<string, unknown>,
       ...(a.rows ? { rows: a.rows } : {}), ...(a.seeds !== undefined ? { seeds: a.seeds } : {}), ...(a.dataDir !== undefined ? { dataDir: a.dataDir } : {}),
+      ...scaleOptions(a),
     });
     if (a.json) process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
     else process.stdout.write(replayText(catalog.get(r.table), r));

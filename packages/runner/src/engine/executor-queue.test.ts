@@ -9,13 +9,14 @@ import { QueueExecutor } from './executor-queue';
 import { startQueueWorker, type RunningWorker } from './queue-worker';
 import { queueStatus } from './queue-status';
 import { parseQueueUrl } from './queue-connection';
+import { projectVersion } from './key';
 import type { CellValue, KeyedCell } from './types';
 
 const gate = redisGate('BullMQ queue executor and workers');
 
-const collect = async (url: string, cells: KeyedCell[], starts: string[] = []): Promise<Map<string, CellValue>> => {
+const collect = async (url: string, cells: KeyedCell[], starts: string[] = [], version = projectVersion()): Promise<Map<string, CellValue>> => {
   const got = new Map<string, CellValue>();
-  const ex = new QueueExecutor({ url, version: 'test', backend: 'cpu', pollMs: 100, onStart: (_c, w) => starts.push(w) });
+  const ex = new QueueExecutor({ url, version, backend: 'cpu', pollMs: 100, onStart: (_c, w) => starts.push(w) });
   await ex.run(cells, (c, v) => got.set(c.key, v));
   return got;
 };
@@ -96,6 +97,12 @@ gate.describe('QueueExecutor + queue workers on a real Redis', () => {
     const by = new Set([...got.values()].map((v) => v.extra?.worker));
     expect(by.has(`worker:${hostname()}/${victim.pid}`)).toBe(false);
     expect([...by].every((w) => workers.some((x) => x.name === w))).toBe(true);
+  });
+
+  test('a worker refuses a cell keyed under other code, and says so', async () => {
+    await expect(collect(redis.url, testCells(1, {}, 'old/table', '0.0.1+old'), [], '0.0.1+old')).rejects.toThrow(
+      /^cell r0 u seed 1 failed on worker:.* after 1 attempt\(s\): the cell was queued by descbench 0.0.1\+old; this worker \(.*\) runs 0.1.0\+/,
+    );
   });
 
   test('an unreachable Redis is one line', async () => {

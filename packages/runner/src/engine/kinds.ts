@@ -11,6 +11,11 @@ const BUILTIN_KINDS: TableKind[] = [ubcKind, retrievalKind];
 
 let registry: Registry<TableKind> | undefined;
 
+/** Whether a kind is one of the built-in ones (which every pool process and remote worker knows). */
+export function isBuiltinKind(id: string): boolean {
+  return BUILTIN_KINDS.some((k) => k.id === id && tableKinds().has(id) && tableKinds().get(id) === k);
+}
+
 /** The registry of table kinds (built on first use with the built-in kinds). */
 export function tableKinds(): Registry<TableKind> {
   if (registry === undefined) {

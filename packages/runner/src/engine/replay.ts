@@ -6,7 +6,8 @@ import type { ReferenceTable } from '../tables/reference-table';
 import { compareResultsCsv, type CompareReport } from '../tables/compare';
 import { descbenchVersion, gitHash, runRecordPaths, writeRunRecord, type RecordedCell, type RunRecord } from '../experiments/run-record';
 import { aggregateSeeds, derivedRecords, resultsCsv, type CellRecord } from '../experiments/seed-table';
-import { InlineExecutor } from './executor-inline';
+import { CellBoard } from './cell-board';
+import { chooseExecutor } from './executor-choice';
 import { CellJournal } from './journal';
 import { findRepoRoot, keyCells, projectVersion, sha256Hex } from './key';
 import { kindForTable, tableKinds } from './kinds';
@@ -55,13 +56,18 @@ export async function runReplay(catalog: Registry<ReferenceTable>, options: Repl
 
   const progress = createProgress(`replay ${t.id}`, cells.length);
   for (let i = 0; i < cells.length - missing.length; i++) progress.tick();
-  const run: Executor = executor ?? new InlineExecutor({ ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}), backend: options.backend ?? 'auto', workRoot });
+  const board = new CellBoard(t.id, cells, new Set(cells.filter((c) => journal.has(c.key)).map((c) => c.key)));
+  const run: Executor = executor ?? chooseExecutor(options, { kind: kind.id, cells: missing.length, workRoot, version, onStart: (c, w) => board.started(c, w) });
+  // the whole table, and which cells run where, when cells run elsewhere than inline
+  const stopBoard = run.name === 'inline' || missing.length === 0 ? () => {} : board.show(run.name, 30_000);
   try {
     await run.run(missing, (c: KeyedCell, v: CellValue) => {
       journal.append({ key: c.key, spec: c.spec, value: v, worker: String(v.extra?.worker ?? run.name), finished: new Date().toISOString() });
+      board.finished(c);
       progress.tick();
     });
   } finally {
+    stopBoard();
     if (executor === undefined) await run.close?.();
   }
   progress.done();

@@ -82,7 +82,7 @@ describe('ubc kind: replay', () => {
     const record = JSON.parse(readFileSync(r.files.json, 'utf8'));
     expect(record).toMatchObject({ table: 'solar-supp/table1', data: 'synthetic', config: { profile: 'tiny', seeds: 2, data: 'synthetic' } });
     expect(record.cells).toHaveLength(2);
-    expect(record.cells.every((c: { data: string; worker: string; settings: { recipe: { name: string; source: string } } }) => c.data === 'synthetic' && c.worker === 'inline' && c.settings.recipe.name === 'solar-sosnet+' && c.settings.recipe.source.length > 0)).toBe(true);
+    expect(record.cells.every((c: { data: string; worker: string; settings: { recipe: { name: string; source: string } } }) => c.data === 'synthetic' && /^(inline|pid:\d+)$/.test(c.worker) && c.settings.recipe.name === 'solar-sosnet+' && c.settings.recipe.source.length > 0)).toBe(true);
     expect(record.reference_delta.cells).toHaveLength(3);
     expect(readdirSync(join(resultsDir, 'solar-supp/table1')).filter((f) => f.startsWith('.'))).toEqual([]);
   });
