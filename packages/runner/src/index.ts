@@ -29,7 +29,7 @@ export { tableKinds, registerTableKind, kindForTable, computeCell } from './engi
 export { InlineExecutor, type ExecutorOptions } from './engine/executor-inline';
 export { ProcessPoolExecutor } from './engine/executor-pool';
 export { QueueExecutor } from './engine/executor-queue';
-export { chooseExecutor, replayJobs } from './engine/executor-choice';
+export { chooseExecutor, checkScaleOptions, replayJobs } from './engine/executor-choice';
 export { startQueueWorker, type QueueWorkerOptions, type RunningWorker } from './engine/queue-worker';
 export { queueStatus, type QueueStatus } from './engine/queue-status';
 export { parseQueueUrl } from './engine/queue-connection';

@@ -1,4 +1,5 @@
 import type { Argv } from 'yargs';
+import { checkScaleOptions } from '@descbench/runner';
 
 /** `--jobs` and `--queue`, shared by every replay command (replay, ubc, hpatches, roxf, ...). */
 export function withScaleOptions<T>(y: Argv<T>) {
@@ -7,7 +8,8 @@ export function withScaleOptions<T>(y: Argv<T>) {
     .option('queue', { type: 'string', describe: 'redis://HOST:PORT: enqueue the cells on BullMQ for `bench worker`s on any machine, wait, and assemble the table here' });
 }
 
-/** The ReplayOptions fields of `--jobs` / `--queue`. */
+/** The ReplayOptions fields of `--jobs` / `--queue`, checked before any work starts. */
 export function scaleOptions(a: { jobs?: number; queue?: string }): { jobs?: number; queue?: string } {
+  checkScaleOptions(a);
   return { ...(a.jobs !== undefined ? { jobs: a.jobs } : {}), ...(a.queue !== undefined ? { queue: a.queue } : {}) };
 }

@@ -4,6 +4,7 @@ import { tfjsProbe } from '@descbench/models';
 import { InlineExecutor } from './executor-inline';
 import { ProcessPoolExecutor } from './executor-pool';
 import { QueueExecutor } from './executor-queue';
+import { parseQueueUrl } from './queue-connection';
 import { isBuiltinKind } from './kinds';
 import type { Executor, KeyedCell, ReplayOptions } from './types';
 
@@ -26,6 +27,14 @@ export function replayJobs(o: Pick<ReplayOptions, 'jobs'>): number {
   return jobs;
 }
 
+/** `--jobs` and `--queue` alone and together: InputErrors before any work starts. */
+export function checkScaleOptions(o: Pick<ReplayOptions, 'jobs' | 'queue'>): void {
+  if (o.queue !== undefined) {
+    parseQueueUrl(o.queue);
+    if (o.jobs !== undefined) throw new InputError('--jobs runs cells on this machine; with --queue the workers run them (bench worker --concurrency)', { at: '--jobs' });
+  } else replayJobs(o);
+}
+
 /**
  * Where a replay's cells run: `--queue` on remote workers; else `--jobs` pool processes on this
  * machine (default: one per core) when there is more than one cell to run; else inline. Kinds
@@ -33,8 +42,8 @@ export function replayJobs(o: Pick<ReplayOptions, 'jobs'>): number {
  */
 export function chooseExecutor(o: ReplayOptions, x: ExecutorContext): Executor {
   const base = { ...(o.dataDir !== undefined ? { dataDir: o.dataDir } : {}), backend: o.backend ?? 'auto', workRoot: x.workRoot };
+  checkScaleOptions(o);
   if (o.queue !== undefined) {
-    if (o.jobs !== undefined) throw new InputError('--jobs runs cells on this machine; with --queue the workers run them (bench worker --concurrency)', { at: '--jobs' });
     // cells whose spec names no backend go to the queue of this machine's choice
     const backend = chooseBackend(parseBackendName(o.backend ?? 'auto'), tfjsProbe()).backend;
     return new QueueExecutor({ url: o.queue, version: x.version, backend, ...(x.onStart !== undefined ? { onStart: x.onStart } : {}) });
