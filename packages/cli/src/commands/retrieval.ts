@@ -1,5 +1,6 @@
 import { loadCatalog, retrievalText, runReplay, type RetrievalKindOptions } from '@descbench/runner';
 import type { CommandFactory, CommandSpec } from './index';
+import { scaleOptions, withScaleOptions } from './scale-options';
 
 /**
  * `bench roxf` / `bench rpar`: CSA's supplementary Table 1 on one dataset (the retrieval kind of
@@ -11,7 +12,7 @@ function retrievalCommand(command: 'roxf' | 'rpar', dataset: 'roxford5k' | 'rpar
     command,
     describe: `Replay CSA's Table 1 on revisited ${dataset === 'roxford5k' ? 'Oxford' : 'Paris'}: first stage, + alpha-QE and (--rerank) + CSA per feature type; mAP E/M/H, mP@k`,
     builder: (y) =>
-      y
+      withScaleOptions(y)
         .option('rerank', { type: 'boolean', default: false, describe: 'Add the re-ranking rows (+ alpha-QE, + CSA trained on R-GeM rSfM120k features)' })
         .option('r1m', { type: 'boolean', default: false, describe: 'Add the R1M distractors (real when under <data root>/revisitop/revisitop1m/features/<type>.npy, else generated)' })
         .option('distractors', { type: 'number', describe: 'Generated R1M distractors (default 20000)' })
@@ -28,7 +29,7 @@ function retrievalCommand(command: 'roxf' | 'rpar', dataset: 'roxford5k' | 'rpar
         .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON on stdout' }),
     handler: async (a: {
       rerank: boolean; r1m: boolean; distractors?: number; seeds?: number; rows?: string[]; profile: string; preset: string; featuresDir?: string;
-      engine: 'onnx' | 'usearch' | 'js'; data: 'auto' | 'real' | 'synthetic'; dataDir?: string; resultsDir: string; check: boolean; json: boolean;
+      engine: 'onnx' | 'usearch' | 'js'; data: 'auto' | 'real' | 'synthetic'; dataDir?: string; resultsDir: string; check: boolean; json: boolean; jobs?: number; queue?: string;
     }) => {
       const catalog = loadCatalog();
       const kind: RetrievalKindOptions = {
@@ -36,7 +37,10 @@ function retrievalCommand(command: 'roxf' | 'rpar', dataset: 'roxford5k' | 'rpar
         ...(a.distractors !== undefined ? { distractors: a.distractors } : {}), ...(a.featuresDir !== undefined ? { featuresDir: a.featuresDir } : {}),
       };
       const r = await runReplay(catalog, {
-        table: 'csa-supp/table1', profile: a.profile, data: a.data, resultsDir: a.resultsDir, kind: kind as Record<string, unknown>, jobs: 1,
+        table: 'csa-supp/table1', profile: a.profile, data: a.data, resultsDir: a.resultsDir, kind: kind as Record<string, unknown>,
+        // inline unless --jobs or --queue asks (this command's default since it was written)
+        ...(a.jobs === undefined && a.queue === undefined ? { jobs: 1 } : {}),
+        ...scaleOptions(a),
         ...(a.rows ? { rows: a.rows } : {}), ...(a.seeds !== undefined ? { seeds: a.seeds } : {}), ...(a.dataDir !== undefined ? { dataDir: a.dataDir } : {}),
       });
       if (a.json) process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
