@@ -36,3 +36,11 @@ export { resizeBilinear } from './extract/resize';
 export { learnPcaWhitening, applyWhitening, type PcaWhitening } from './extract/whitening';
 export { symmetricEigen } from './extract/eigen';
 export { GlobalExtractor, MULTI_SCALE, IMAGENET_MEAN, IMAGENET_STD, type ExtractorOptions, type RgbImage } from './extract/extractor';
+
+export { kmeans, type KmeansOptions, type KmeansResult } from './asmk/kmeans';
+export { assignWords } from './asmk/assign';
+export { packSigns, packedWords, binarySimilarity } from './asmk/binary';
+export { selectiveKernel, ASMK_KERNEL, type SelectiveKernel } from './asmk/selective-kernel';
+export { aggregateImage, type AggregatedImage, type Codebook } from './asmk/aggregate';
+export { AsmkInvertedFile } from './asmk/inverted-file';
+export { asmkSearch, trainCodebook, ASMK_DEFAULTS, type AsmkOptions, type LocalDescriptors } from './asmk/asmk';
