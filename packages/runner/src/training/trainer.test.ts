@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateSyntheticUbc, loadUbcDataset } from '@descbench/datasets';
@@ -58,6 +58,23 @@ describe('trainDescriptor (L2-Net + HardNet loss, wasm)', () => {
     expect(resumed.stopped).toBe(false);
     expect(weightsOf(resumed.weights)).toEqual(weightsOf(first.weights));
     expect(resumed.epochs.map((e) => e.fpr95)).toEqual(first.epochs.map((e) => e.fpr95));
+  });
+
+  test('a run killed between an epoch\'s metrics and its checkpoint resumes with every epoch\'s metrics', async () => {
+    const out = join(root, 'k');
+    // a folder where the epoch-2 checkpoint's temp file goes makes that write fail: the "kill"
+    const block = join(out, `checkpoint-epoch-2.safetensors.tmp-${process.pid}`);
+    mkdirSync(block, { recursive: true });
+    await expect(trainDescriptor(data, short('k'))).rejects.toThrow();
+    expect(existsSync(join(out, 'checkpoint-epoch-2.safetensors'))).toBe(false);
+    const onDisk = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(onDisk.map((l) => l.epoch)).toEqual([1, 2]);
+    rmSync(block, { recursive: true });
+    const resumed = await trainDescriptor(data, short('k'));
+    expect(resumed.epochs.map((e) => e.epoch)).toEqual([1, 2]);
+    expect(resumed.epochs.map((e) => e.fpr95)).toEqual(first.epochs.map((e) => e.fpr95));
+    expect(weightsOf(resumed.weights)).toEqual(weightsOf(first.weights));
+    expect(readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2);
   });
 
   test('refuses to resume a folder that holds another configuration', async () => {

@@ -190,8 +190,10 @@ export async function trainDescriptor(data: TrainingData, o: TrainOptions): Prom
       seconds: (Date.now() - t0) / 1000,
     };
     epochs.push(m);
-    saveCheckpoint(o.out, epoch, net, opt, { initial_fpr95: String(initialFpr95), epoch: String(epoch) });
+    // Metrics first: a kill before the checkpoint resumes from the previous epoch and recomputes
+    // this one (its stale line is dropped on resume); the other order would lose its metrics.
     writeFileAtomicSync(metricsFile, epochs.map((x) => JSON.stringify(x)).join('\n') + '\n');
+    saveCheckpoint(o.out, epoch, net, opt, { initial_fpr95: String(initialFpr95), epoch: String(epoch) });
     log.info(`epoch ${epoch}: loss ${m.loss.toFixed(4)}${m.fpr95 !== null ? `, FPR@95 ${(100 * m.fpr95).toFixed(2)}% on ${m.held_out}` : ''}`);
   }
   const weights = join(o.out, 'weights.safetensors');
