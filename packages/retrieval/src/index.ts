@@ -44,3 +44,5 @@ export { selectiveKernel, ASMK_KERNEL, type SelectiveKernel } from './asmk/selec
 export { aggregateImage, type AggregatedImage, type Codebook } from './asmk/aggregate';
 export { AsmkInvertedFile } from './asmk/inverted-file';
 export { asmkSearch, trainCodebook, ASMK_DEFAULTS, type AsmkOptions, type LocalDescriptors } from './asmk/asmk';
+export { learnableSmoothing, averageSmoothing, smoothingKernel, initSmoothingParams, SMOOTHING_SIZES, type SmoothingParams } from './how/learnable-smoothing';
+export { graphRefinement, gcnWeights, similarityGraph, initGcnParams, GCN_NORM_EPS, type GcnParams } from './how/graph-refinement';
