@@ -24,6 +24,7 @@ export {
 } from './csa/presets';
 export { trainCsa, type CsaEpochLog, type TrainCsaOptions, type TrainCsaResult } from './csa/trainer';
 export { buildCsaOnnx } from './csa/onnx-graph';
+export { csaFingerprint } from './csa/fingerprint';
 export { csaRerank, type CsaRerankOptions, type CsaRerankResult } from './csa/rerank';
 
 export { toFloat16Bits, toFloat16Array, float16Table } from './search/float16';

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { StateDict } from '@descbench/models';
 import { CSA_LAYER_NORM_EPS, CSA_NORMALIZE_EPS, checkCsaConfig, csaDropPathRates, type CsaConfig } from './config';
+import { denseBatchMatMul, denseMatMul } from './dense-matmul';
 import { DropoutSites } from './dropout';
 import { checkCsaStateDict, csaParams, initCsaStateDict } from './state-dict';
 
@@ -56,7 +57,7 @@ export class CsaModel {
   private linear(x: tf.Tensor3D, key: string, bias = true): tf.Tensor3D {
     const [b, t, i] = x.shape;
     const w = this.v(`${key}.weight`);
-    let y: tf.Tensor2D = tf.matMul(tf.reshape(x, [b * t, i]) as tf.Tensor2D, w as tf.Tensor2D);
+    let y: tf.Tensor2D = denseMatMul(tf.reshape(x, [b * t, i]) as tf.Tensor2D, w as tf.Tensor2D);
     if (bias) y = tf.add(y, this.v(`${key}.bias`));
     return tf.reshape(y, [b, t, w.shape[1] as number]) as tf.Tensor3D;
   }
@@ -71,13 +72,22 @@ export class CsaModel {
     const { heads, embedDim: e } = this.config;
     const [bs, t] = x.shape;
     const dh = e / heads;
-    const qkv = this.linear(x, `blocks.${b}.attn.qkv`, this.config.qkvBias);
-    // [B, T, 3, H, Dh] -> [3, B, H, T, Dh]
-    const split = tf.transpose(tf.reshape(qkv, [bs, t, 3, heads, dh]), [2, 0, 3, 1, 4]);
-    const [q, k, v] = tf.unstack(split, 0) as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
-    let attn = tf.softmax(tf.mul(tf.matMul(q, k, false, true), dh ** -0.5), -1) as tf.Tensor4D;
+    // q, k, v from column blocks of the qkv weight (slicing the small weight, not the activations:
+    // the gradient of a split of [B, T, 3L'] was very slow on wasm); q, v [B, H, T, Dh], k^T [B, H, Dh, T]
+    const w = this.v(`blocks.${b}.attn.qkv.weight`);
+    const bias = this.config.qkvBias ? this.v(`blocks.${b}.attn.qkv.bias`) : undefined;
+    const flat = tf.reshape(x, [bs * t, e]) as tf.Tensor2D;
+    const part = (i: number): tf.Tensor => {
+      let y: tf.Tensor2D = denseMatMul(flat, tf.slice(w, [0, i * e], [e, e]) as tf.Tensor2D);
+      if (bias !== undefined) y = tf.add(y, tf.slice(bias, [i * e], [e]));
+      return tf.reshape(y, [bs, t, heads, dh]);
+    };
+    const q = tf.transpose(part(0), [0, 2, 1, 3]) as tf.Tensor4D;
+    const kT = tf.transpose(part(1), [0, 2, 3, 1]) as tf.Tensor4D;
+    const v = tf.transpose(part(2), [0, 2, 1, 3]) as tf.Tensor4D;
+    let attn = tf.softmax(tf.mul(denseBatchMatMul(q, kT), dh ** -0.5), -1) as tf.Tensor4D;
     attn = drop.dropout(attn, this.config.attnDropRate);
-    const o = tf.reshape(tf.transpose(tf.matMul(attn, v), [0, 2, 1, 3]), [bs, t, e]) as tf.Tensor3D;
+    const o = tf.reshape(tf.transpose(denseBatchMatMul(attn, v), [0, 2, 1, 3]), [bs, t, e]) as tf.Tensor3D;
     return drop.dropout(this.linear(o, `blocks.${b}.attn.proj`), this.config.dropRate);
   }
 

@@ -1,4 +1,5 @@
 import { Registry } from '@descbench/core';
+import { csaAblationKind } from './kinds/csa-ablation';
 import { retrievalKind } from './kinds/retrieval';
 import { ubcKind } from './kinds/ubc';
 import type { CellContext, CellSpec, CellValue, TableKind } from './types';
@@ -7,7 +8,7 @@ import type { CellContext, CellSpec, CellValue, TableKind } from './types';
  * The table kinds this project can replay, registered explicitly here (no import side effects):
  * one line per kind. `bench list` and `bench replay` ask this registry what replays.
  */
-const BUILTIN_KINDS: TableKind[] = [ubcKind, retrievalKind];
+const BUILTIN_KINDS: TableKind[] = [ubcKind, retrievalKind, csaAblationKind];
 
 let registry: Registry<TableKind> | undefined;
 
