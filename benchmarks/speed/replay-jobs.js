@@ -39,6 +39,7 @@ const patches = extra.includes('--patches') ? ['--patches', extra[extra.indexOf(
 const warm = ['ubc', '--rows', 'sosnet+', '--seeds', '1', '--train', 'liberty', '--profile', 'tiny', '--data', 'synthetic', '--data-dir', join(dir, 'data'), ...patches, '--jobs', '1', '--results-dir', join(dir, 'warm')];
 if (spawnSync(process.execPath, [bin, ...warm], { stdio: 'ignore' }).status !== 0) throw new Error(`warm-up failed: bench ${warm.join(' ')}`);
 const one = run(1);
+process.stderr.write(`--jobs 1: ${one.seconds.toFixed(1)} s (load average now ${fmt(loadavg())})\n`);
 const many = run(jobs);
 const after = loadavg();
 process.stdout.write(

@@ -33,6 +33,13 @@ function startWorker(url: string, dataDir: string): { proc: ChildProcess; err: (
 const table = (out: string): string => out.split('\n').filter((l) => !/^(results|record|report):/.test(l)).join('\n');
 const csvOf = (out: string): string => readFileSync(/^results: (.*)$/m.exec(out)?.[1] as string, 'utf8');
 
+test('--jobs with --queue, and a --queue that is not redis://, are one line and exit 2', async () => {
+  expect((await bench('ubc', '--queue', 'localhost:6379', '--profile', 'tiny')).err).toMatch(/^bench: --queue: expected redis:\/\/HOST:PORT, got "localhost:6379"\n$/);
+  expect((await bench('replay', 'solar-supp/table1', '--queue', 'redis://127.0.0.1:1', '--jobs', '2')).err).toMatch(/^bench: --jobs: --jobs runs cells on this machine; with --queue the workers run them/);
+  expect((await bench('ubc', '--jobs', '0')).err).toMatch(/^bench: --jobs: --jobs must be a positive integer, got 0\n$/);
+  expect((await bench('queue', 'status', '--queue', 'redis://127.0.0.1:1')).err).toMatch(/^bench: --queue: cannot reach Redis at redis:\/\/127.0.0.1:1: .*\n$/);
+});
+
 gate.describe('bench ubc --queue with two bench workers on a real Redis', () => {
   let redis: TestRedis;
   const workers: ReturnType<typeof startWorker>[] = [];
@@ -72,12 +79,5 @@ gate.describe('bench ubc --queue with two bench workers on a real Redis', () => 
     const s = JSON.parse(status.out);
     expect(s.queues).toMatchObject([{ name: 'cells-wasm', backend: 'wasm', tables: [{ table: 'solar-supp/table1', waiting: 0, running: 0, done: 2, failed: 0 }] }]);
     expect(s.queues[0].workers).toHaveLength(1);
-  });
-
-  test('--jobs with --queue, and a --queue that is not redis://, are one line and exit 2', async () => {
-    expect((await bench('ubc', '--queue', 'localhost:6379', '--profile', 'tiny')).err).toMatch(/^bench: --queue: expected redis:\/\/HOST:PORT, got "localhost:6379"\n$/);
-    expect((await bench('replay', 'solar-supp/table1', '--queue', 'redis://127.0.0.1:1', '--jobs', '2')).err).toMatch(/^bench: --jobs: --jobs runs cells on this machine; with --queue the workers run them/);
-    expect((await bench('ubc', '--jobs', '0')).err).toMatch(/^bench: --jobs: --jobs must be a positive integer, got 0\n$/);
-    expect((await bench('queue', 'status', '--queue', 'redis://127.0.0.1:1')).err).toMatch(/^bench: --queue: cannot reach Redis at redis:\/\/127.0.0.1:1: .*\n$/);
   });
 });
