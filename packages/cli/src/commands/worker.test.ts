@@ -1,6 +1,6 @@
 /** @jest-environment ./packages/models/test/node-realm-environment.js */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { redisGate, startRedis, type TestRedis } from '../../../runner/src/engine/__fixtures__/redis-server';
@@ -67,6 +67,8 @@ gate.describe('bench ubc --queue with two bench workers on a real Redis', () => 
     // the first worker to start a cell dies in the middle of it
     const victim = await Promise.race(workers.map((w) => w.seen(/cell .* started/).then(() => w)));
     victim.proc.kill('SIGKILL');
+    // what the killed worker left in the temporary folder
+    for (const f of readdirSync(tmpdir()).filter((x) => x.startsWith(`descbench-worker-${victim.proc.pid}-`))) rmSync(join(tmpdir(), f), { recursive: true, force: true });
     const queued = await coordinator;
     expect(queued.code).toBe(0);
     expect(table(queued.out)).toBe(table(local.out));

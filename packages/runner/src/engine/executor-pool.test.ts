@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isInputError } from '@descbench/core';
@@ -10,6 +10,7 @@ import type { CellValue, KeyedCell } from './types';
 /** The process pool on a test-only kind (children run the TS fixture through tsx). */
 describe('ProcessPoolExecutor', () => {
   const workRoot = mkdtempSync(join(tmpdir(), 'descbench-pool-'));
+  afterAll(() => rmSync(workRoot, { recursive: true, force: true }));
   const pool = (size: number, extra: Partial<ConstructorParameters<typeof ProcessPoolExecutor>[0]> = {}) =>
     new ProcessPoolExecutor({ size, computeModule: TEST_KIND, backend: 'cpu', workRoot, ...extra });
   const collect = async (ex: ProcessPoolExecutor, cells: KeyedCell[]) => {
@@ -40,7 +41,7 @@ describe('ProcessPoolExecutor', () => {
     expect(pids.size).toBe(2);
     expect(new Set(started).size).toBe(2);
     expect(started).toHaveLength(6);
-    expect(readdirSync(workRoot)).toEqual([]); // scratch folders removed
+    expect(readdirSync(workRoot)).toEqual([]); // scratch folders removed (the crash test's marker comes later)
   });
 
   test('a cell whose process dies is run again in a fresh process', async () => {

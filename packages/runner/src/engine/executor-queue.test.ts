@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { hostname } from 'node:os';
+import { readdirSync, rmSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isInputError } from '@descbench/core';
 import { computeCell } from './__fixtures__/test-kind';
@@ -90,6 +92,7 @@ gate.describe('QueueExecutor + queue workers on a real Redis', () => {
     const done = collect(redis.url, cells);
     await started;
     victim.kill('SIGKILL');
+    for (const f of readdirSync(tmpdir()).filter((x) => x.startsWith(`descbench-worker-${victim.pid}-`))) rmSync(join(tmpdir(), f), { recursive: true, force: true });
     const got = await done;
     expect(got.size).toBe(6);
     const want = await Promise.all(cells.map(inline));

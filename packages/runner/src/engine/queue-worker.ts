@@ -58,7 +58,8 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<RunningWo
   const backend = chooseBackend(parseBackendName(o.backend), tfjsProbe()).backend;
   const redis = await connectRedis(o.url);
   const name = `worker:${hostname()}/${process.pid}`;
-  const workRoot = mkdtempSync(join(tmpdir(), 'descbench-worker-'));
+  // named by pid, so that whoever killed a worker can find what it left
+  const workRoot = mkdtempSync(join(tmpdir(), `descbench-worker-${process.pid}-`));
   const pool = new ChildPool({
     size: o.concurrency,
     backend,
