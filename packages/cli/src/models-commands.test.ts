@@ -26,6 +26,15 @@ describe('model commands', () => {
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);
     expect(j.rows.filter((x: { label: string }) => x.label.startsWith('SOA')).map((x: { params: number }) => x.params)).toEqual([4272, 33344]);
+    expect(j.paper.map((c: { id: string }) => c.id)).toEqual(['solar-supp/table1', 'solar-supp/table2']);
+  });
+
+  test('params <model> prints the paper values for every model a paper states them for', async () => {
+    const h = await bench('params', 'hynet');
+    expect(h.code).toBe(0);
+    expect(h.out).toMatch(/solar-supp\/table2 .*\n[^]*\| layer6 \| +147456 \| +147756 \| .*audit: stated 147,756/);
+    const t = await bench('params', 'tfeat');
+    expect(t.out).toContain('no reference table in benchmarks/ prints parameter counts for tfeat');
   });
 
   test('describe writes a [N, 128] float32 .npy; bad names and inputs exit 2', async () => {

@@ -12,7 +12,7 @@ export { evalRanks, type EvalRanksOptions, type EvalRanksResult, type ProtocolSc
 export { evalPairs, type EvalPairsOptions, type EvalPairsResult } from './eval/eval-pairs';
 export { readNumericMatrix, type NumericMatrix } from './eval/read-matrix';
 export { doctor, formatDoctor } from './models/doctor';
-export { modelParams, solarParamComparisons, type ModelParams, type PaperComparison } from './models/params';
+export { modelParams, paperParamComparisons, solarParamComparisons, type ModelParams, type PaperComparison } from './models/params';
 export { fetchDatasets, type FetchDatasetsOptions, type FetchDatasetsReport } from './data/fetch-datasets';
 export { trainDescriptor, resolveRunConfig, type TrainingData, type TrainOptions, type TrainResult, type EpochMetrics, type RunConfig } from './training/trainer';
 export { TRAINING_PRESETS, PROFILES, PROFILE_SCALES, learningRate, parseProfile, trainingPreset, type TrainingPreset, type Profile } from './training/presets';

@@ -1,8 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse } from 'csv-parse/sync';
+import { type Registry } from '@descbench/core';
 import { listModels, modelSpec, paramTable, soaBlockParams, type ParamRow } from '@descbench/models';
-import { findBenchmarksDir } from '../tables/catalog';
+import { auditTables } from '../audit/audit';
+import { loadCatalog } from '../tables/catalog';
+import type { ReferenceTable } from '../tables/reference-table';
 
 export interface ModelParams {
   model: string;
@@ -17,51 +17,91 @@ export function modelParams(model: string): ModelParams {
   return { model, ...t };
 }
 
+/** Ours beside a paper's printed parameter counts, one reference table. */
 export interface PaperComparison {
+  /** `<table id> (<what>)`, e.g. `solar-supp/table2 (L2-Net conv weights)`. */
   table: string;
+  id: string;
   rows: { row: string; ours: number; paper: number | null; note: string }[];
 }
 
-function readReference(rel: string): Record<string, string>[] | undefined {
-  let dir: string;
-  try {
-    dir = findBenchmarksDir();
-  } catch {
-    return undefined;
-  }
-  const f = join(dir, rel);
-  if (!existsSync(f)) return undefined;
-  return parse(readFileSync(f, 'utf8'), { columns: true, skip_empty_lines: true }) as Record<string, string>[];
+type Catalog = Registry<ReferenceTable>;
+
+/** The audit's findings on one cell, as notes (e.g. Table 2's layer-6 typo), or undefined. */
+function auditNotes(catalog: Catalog): (table: string, row: string, column: string) => string | undefined {
+  const findings = auditTables(catalog);
+  return (table, row, column) => {
+    const f = findings.filter((x) => x.table === table && x.row === row && x.column === column).map((x) => `audit: ${x.message}`);
+    return f.length > 0 ? f.join('; ') : undefined;
+  };
 }
 
-const num = (s: string | undefined): number | null => (s === undefined || s.trim() === '' ? null : Number(s.replace(/,/g, '')));
+function tryCatalog(): Catalog | undefined {
+  try {
+    return loadCatalog();
+  } catch {
+    return undefined; // no benchmarks/ folder: counts only
+  }
+}
 
 /**
- * SOLAR supplementary Table 2 (L2-Net conv weights, the paper's running column) and Table 1's
- * "Extra Params" column, ours (from the released architecture) beside the paper's printed values
- * (read from `benchmarks/solar-supp/*\/reference.csv` when present).
+ * Every reference table whose printed parameter counts apply to `model`:
+ * - a `conv-params` table (SOLAR supp. Table 2, the L2-Net body) when the model's convolutions
+ *   have exactly the table's layer shapes (L2-Net, HardNet, SOSNet, SOSNet+, the SOA variants,
+ *   HyNet: "the same number of convolutional weights as HardNet and SOSNet");
+ * - a `soa-params` table (SOLAR supp. Table 1, Extra Params) for the row of that model.
+ * Rows are read by id; notes come from the audit's findings on the cell.
  */
-export function solarParamComparisons(): PaperComparison[] {
-  const l2 = paramTable(modelSpec('l2net')).rows.filter((r) => r.label.startsWith('conv'));
-  const t2 = readReference('solar-supp/table2/reference.csv') ?? [];
-  const t2rows = l2.map((r, i) => {
-    const paper = num(t2[i]?.cumulative_params_count);
-    let note = `layer weights ${r.weights}, cumulative ${r.cumulativeWeights}`;
-    if (paper !== null && paper !== r.weights && paper !== r.cumulativeWeights) {
-      note += i === 5 ? '; paper value is a typo for 147,456' : i === 6 ? '; paper prints the sum of layers 1-6' : '; differs';
+export function paperParamComparisons(model: string, catalog: Catalog | undefined = tryCatalog()): PaperComparison[] {
+  if (catalog === undefined) return [];
+  const note = auditNotes(catalog);
+  const ours = paramTable(modelSpec(model)).rows;
+  const out: PaperComparison[] = [];
+  for (const id of catalog.names()) {
+    const t = catalog.get(id);
+    for (const check of t.spec.checks) {
+      if (check.rule === 'conv-params') {
+        const convs = ours.filter((r) => /^conv\d/.test(r.label));
+        const layers = Object.entries(check.layers);
+        const fits = convs.length === layers.length && layers.every(([, l], i) => convs[i]!.weights === l.kernel[0] * l.kernel[1] * l.in * l.out && convs[i]!.outputShape[0] === l.out);
+        if (!fits) continue;
+        out.push({
+          table: `${id} (${t.spec.title}; conv weights per layer)`,
+          id,
+          rows: layers.map(([row], i) => {
+            const r = convs[i]!;
+            const cumulative = convs.slice(0, i + 1).reduce((a, c) => a + c.weights, 0);
+            const paper = t.rows.get(row)?.cells.get(check.column)?.value ?? null;
+            const n = note(id, row, check.column) ?? (paper === null ? 'not printed' : paper === r.weights ? 'equal' : 'differs');
+            return { row, ours: r.weights, paper, note: `layer weights ${r.weights}, conv layers 1-${i + 1} ${cumulative}; ${n}` };
+          }),
+        });
+      } else if (check.rule === 'soa-params') {
+        const rows = Object.entries(check.blocks).filter(([row]) => row === model || t.rows.get(row)?.spec.model === model);
+        if (rows.length === 0) continue;
+        out.push({ table: `${id} (Extra Params of the SOA blocks)`, id, rows: rows.map(([row, layers]) => soaRow(t, row, layers, check.column, note)) });
+      }
     }
-    return { row: `layer${i + 1}`, ours: r.weights, paper, note };
-  });
-  const t1 = readReference('solar-supp/table1/reference.csv') ?? [];
-  const soaRows = listModels('sosnet+soa*').map((name) => {
-    const layers = name.replace('sosnet+soa', '').split('').map(Number);
-    const ours = layers.reduce((a, l) => a + soaBlockParams(l <= 4 ? 64 : 128).total, 0);
-    const weights = layers.reduce((a, l) => a + soaBlockParams(l <= 4 ? 64 : 128).weights, 0);
-    const ref = t1.find((r) => r.row === name);
-    return { row: name, ours, paper: num(ref?.extra_params_count), note: `released block (k=4 at 64 ch, k=2 at 128 ch); conv weights only ${weights}` };
-  });
-  return [
-    { table: 'solar-supp/table2 (L2-Net conv weights)', rows: t2rows },
-    { table: 'solar-supp/table1 Extra Params (SOA blocks)', rows: soaRows.filter((r) => r.paper !== null || t1.length === 0) },
-  ];
+  }
+  return out;
+}
+
+function soaRow(t: ReferenceTable, row: string, layers: number[], column: string, note: (t: string, r: string, c: string) => string | undefined): PaperComparison['rows'][number] {
+  const blocks = layers.map((l) => soaBlockParams(l <= 4 ? 64 : 128));
+  const ours = blocks.reduce((a, b) => a + b.total, 0);
+  const weights = blocks.reduce((a, b) => a + b.weights, 0);
+  const paper = t.rows.get(row)?.cells.get(column)?.value ?? null;
+  const n = note(t.id, row, column) ?? (paper === null ? 'not printed' : paper === ours ? 'equal' : 'differs');
+  return { row, ours, paper, note: `released block (k=4 at 64 ch, k=2 at 128 ch), conv weights only ${weights}; ${n}` };
+}
+
+/**
+ * `bench params solar`: SOLAR supplementary Table 2 (L2-Net conv weights) and every row of
+ * Table 1's Extra Params column, ours beside the paper's.
+ */
+export function solarParamComparisons(catalog: Catalog | undefined = tryCatalog()): PaperComparison[] {
+  const t2 = paperParamComparisons('l2net', catalog).filter((c) => c.id === 'solar-supp/table2');
+  const soa = listModels('sosnet+soa*').flatMap((m) => paperParamComparisons(m, catalog).filter((c) => c.id === 'solar-supp/table1'));
+  const rows = soa.flatMap((c) => c.rows);
+  return [...t2, ...(rows.length > 0 ? [{ table: 'solar-supp/table1 (Extra Params of the SOA blocks)', id: 'solar-supp/table1', rows }] : [])];
 }
