@@ -13,9 +13,10 @@ export const evalRanksCommand: CommandFactory = () => ({
         default: 'db-x-queries' as const,
         describe: 'db-x-queries: one column per query (revisitop); queries-x-db: one row per query',
       })
+      .option('distractors', { type: 'number', default: 0, describe: 'Distractor images ranked after the database (R1M: 1001001); their indices follow the ground truth images' })
       .option('json', { type: 'boolean', default: false, describe: 'Print only JSON on stdout (fractions in [0, 1])' }),
-  handler: (a: { gnd: string; ranks: string; layout: 'db-x-queries' | 'queries-x-db'; json: boolean }) => {
-    const r = evalRanks({ gnd: a.gnd, ranks: a.ranks, layout: a.layout });
+  handler: (a: { gnd: string; ranks: string; layout: 'db-x-queries' | 'queries-x-db'; distractors: number; json: boolean }) => {
+    const r = evalRanks({ gnd: a.gnd, ranks: a.ranks, layout: a.layout, distractors: a.distractors });
     if (a.json) {
       const out = { easy: r.easy, medium: r.medium, hard: r.hard };
       process.stdout.write(`${JSON.stringify(out)}\n`);

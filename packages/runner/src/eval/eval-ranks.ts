@@ -11,6 +11,8 @@ export interface EvalRanksOptions {
   /** Default `db-x-queries` (revisitop's `ranks`: one column per query). */
   layout?: RankingLayout;
   kappas?: readonly number[];
+  /** Distractor images ranked after the ground truth's (R1M: indices |imlist|.. |imlist| + n - 1); default 0. */
+  distractors?: number;
 }
 
 export interface ProtocolScores {
@@ -44,7 +46,9 @@ export function evalRanks(o: EvalRanksOptions): EvalRanksResult {
   const g = readRevisitopGnd(o.gnd);
   const m = readNumericMatrix(o.ranks, { integers: true });
   const nq = g.gnd.length;
-  const dbSize = g.imlist.length;
+  const distractors = o.distractors ?? 0;
+  if (!Number.isInteger(distractors) || distractors < 0) throw new InputError(`--distractors must be a non-negative integer, got ${distractors}`, { at: '--distractors' });
+  const dbSize = g.imlist.length + distractors;
   const [depth, queries] = layout === 'db-x-queries' ? [m.rows, m.cols] : [m.cols, m.rows];
   if (queries !== nq) {
     const shape = `${m.rows} x ${m.cols}`;
@@ -56,7 +60,7 @@ export function evalRanks(o: EvalRanksOptions): EvalRanksResult {
     );
   }
   if (depth > dbSize) {
-    throw new InputError(`ranking has ${depth} entries per query but the ground truth has ${dbSize} database images`, { file: o.ranks });
+    throw new InputError(`ranking has ${depth} entries per query but the ground truth has ${dbSize} database images${distractors > 0 ? ` (with ${distractors} distractors)` : ' (R1M rankings: pass --distractors)'}`, { file: o.ranks });
   }
   const r = evaluateRevisited({ data: m.values, depth, queries, layout }, g.gnd, { dbSize, kappas, file: o.ranks });
   const pick = (p: RevisitedProtocol): ProtocolScores => ({ mAP: r[p].mAP, 'mP@k': r[p].mPk });

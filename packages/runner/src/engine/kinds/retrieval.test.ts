@@ -45,6 +45,21 @@ describe('retrieval kind (csa-supp/table1, first stage)', () => {
   });
 });
 
+describe('retrieval kind with R1M-style distractors', () => {
+  test('distractors lower mAP; eval-ranks --distractors reproduces it', async () => {
+    const opts = { table: 'csa-supp/table1', profile: 'tiny', data: 'synthetic' as const, dataDir: join(tmp, 'data'), resultsDir: join(tmp, 'results-r1m'), rows: ['r-mac-w'] };
+    const plain = await runReplay(loadCatalog(), { ...opts, kind: { datasets: ['roxford5k'] } });
+    const r = await runReplay(loadCatalog(), { ...opts, kind: { datasets: ['roxford5k'], r1m: true, distractors: 3000 } });
+    const v = r.values[0]!;
+    expect(v.values.roxf_medium_map_pct!).toBeLessThan(plain.values[0]!.values.roxf_medium_map_pct!);
+    const gnd = join(tmp, 'data', 'synthetic', 'retrieval-s0', 'roxford5k', 'gnd_roxford5k.pkl');
+    const ranks = (v.extra as { ranks: string }).ranks;
+    expect(ranks).toMatch(/roxford5k-r1m_r-mac-w_first\.npy$/);
+    expect(100 * evalRanks({ gnd, ranks, distractors: 3000 }).hard.mAP).toBeCloseTo(v.values.roxf_hard_map_pct!, 10);
+    expect(() => evalRanks({ gnd, ranks })).toThrow(/pass --distractors/);
+  });
+});
+
 describe('retrieval: bad input', () => {
   const gnd = generateRevisitopGnd('roxford5k', { images: 60, queries: 6 });
   const realRoot = (label: string, features: Parameters<typeof encodePickle>[0]): string => {
