@@ -1,5 +1,6 @@
 import { InputError } from '@descbench/core';
 import { kthSmallestInPlace } from './select';
+import { countPositiveLabels } from './binary-labels';
 import { assertFinite, assertSameLength, type NumericArray } from './validate';
 
 /**
@@ -58,7 +59,7 @@ export function parseFpr95Convention(s: string): Fpr95Convention {
  * False positive rate at 95% recall of pair distances.
  *
  * @param distances `[N]` pair distances, smaller = more similar; must be finite.
- * @param labels `[N]` 1 (or any non-zero) for a matching pair, 0 otherwise.
+ * @param labels `[N]` 1 for a matching pair, 0 (or -1) otherwise; other values are refused.
  * @returns the rate in [0, 1] with the threshold and counts.
  * @throws InputError on NaN/infinite distances, no positives or no negatives, and under
  *   `hynet` when fewer than 20 positives leave `ceil(0.95 P)` past the last positive.
@@ -68,11 +69,7 @@ export function fpr95(distances: NumericArray, labels: NumericArray, o: Fpr95Opt
   const recall = o.recall ?? 0.95;
   assertSameLength(distances, labels, 'distances and labels');
   const n = distances.length;
-  let nPos = 0;
-  for (let i = 0; i < n; i++) {
-    const l = labels[i] as number;
-    nPos += (l | -l) >>> 31; // 1 for a non-zero integer label
-  }
+  const nPos = countPositiveLabels(labels); // 1 positive, 0 or -1 negative; anything else refused
   const nNeg = n - nPos;
   if (nPos === 0) throw new InputError('FPR@95 needs at least one positive pair; none given');
   if (nNeg === 0) throw new InputError('FPR@95 needs at least one negative pair; none given');
@@ -128,7 +125,7 @@ function exactThreshold(distances: NumericArray, labels: NumericArray, nPos: num
     const l = labels[i] as number;
     poison += d * 0;
     buf[j] = d; // branch-free compaction
-    j += (l | -l) >>> 31;
+    j += (l + 1) >>> 1; // 1 for a positive (label 1), 0 for 0 / -1
   }
   if (poison !== 0) assertFinite(distances, 'distance');
   const t = kthSmallestInPlace(buf.subarray(0, nPos), k);
@@ -158,7 +155,7 @@ function bracketedThreshold(
   let s = 0;
   for (let j = 0; j < m; j++) {
     const i = Math.floor((j * n) / m);
-    if ((labels[i] as number) !== 0) sample[s++] = distances[i] as number;
+    if ((labels[i] as number) === 1) sample[s++] = distances[i] as number;
   }
   if (s < 256) return undefined;
   const sorted = sample.subarray(0, s).sort();
@@ -179,7 +176,7 @@ function bracketedThreshold(
     const d = distances[i] as number;
     const l = labels[i] as number;
     poison += d * 0;
-    const isPos = (l | -l) >>> 31;
+    const isPos = (l + 1) >>> 1;
     const below = d < lowV ? 1 : 0;
     belowPos += below & isPos;
     belowNeg += below & (isPos ^ 1);
@@ -208,8 +205,8 @@ function countNegatives(dist: NumericArray, labels: NumericArray, t: number, str
   for (let i = 0; i < n; i++) {
     const l = labels[i] as number;
     const d = dist[i] as number;
-    // negative (label 0) and below the threshold (or at it, unless strict)
-    fp += (((l | -l) >>> 31) ^ 1) & ((strict ? d < t : d <= t) ? 1 : 0);
+    // negative (label 0 or -1) and below the threshold (or at it, unless strict)
+    fp += (((l + 1) >>> 1) ^ 1) & ((strict ? d < t : d <= t) ? 1 : 0);
   }
   return fp;
 }

@@ -1,5 +1,6 @@
 import { InputError } from '@descbench/core';
 import { assertSameLength, type NumericArray } from './validate';
+import { countPositiveLabels } from './binary-labels';
 
 /**
  * Cumulative true/false positive counts down a ranking by decreasing score, as
@@ -13,7 +14,7 @@ import { assertSameLength, type NumericArray } from './validate';
  * - `tp[0] = fp[0] = 0`, then `tp[i]`/`fp[i]` count positives/negatives among the first i.
  *
  * @param scores `[N]` larger = more likely positive; NaN is refused, +-inf allowed.
- * @param labels `[N]` 1 (non-zero) = positive, 0 = negative.
+ * @param labels `[N]` 1 = positive, 0 (or -1) = negative; other values are refused.
  */
 export interface TpFp {
   /** `[M + 1]` cumulative true positives (M = retrieved samples). */
@@ -31,11 +32,10 @@ export interface TpFp {
 export function tpfp(scores: NumericArray, labels: NumericArray, numPositives?: number): TpFp {
   assertSameLength(scores, labels, 'scores and labels');
   const n0 = scores.length;
-  let p = 0;
+  let p = countPositiveLabels(labels); // 1 positive, 0 or -1 negative; anything else refused
   for (let i = 0; i < n0; i++) {
     const s = scores[i] as number;
     if (Number.isNaN(s)) throw new InputError(`score ${i} is NaN`, { at: `score ${i}` });
-    if ((labels[i] as number) !== 0) p++;
   }
   const n = n0 - p;
   if (numPositives !== undefined) {
@@ -57,7 +57,7 @@ export function tpfp(scores: NumericArray, labels: NumericArray, numPositives?: 
   const tp = new Float64Array(m + 1);
   const fp = new Float64Array(m + 1);
   for (let i = 0; i < m; i++) {
-    const pos = (labels[order[i] as number] as number) !== 0;
+    const pos = (labels[order[i] as number] as number) === 1;
     tp[i + 1] = (tp[i] as number) + (pos ? 1 : 0);
     fp[i + 1] = (fp[i] as number) + (pos ? 0 : 1);
   }
