@@ -28,6 +28,20 @@ describe('HPatches python AP against golden/hpatches_ap.json', () => {
   });
 });
 
+describe('matlab AP convention against VLFeat vl_pr semantics (__fixtures__/matlab-ap.py)', () => {
+  const g = JSON.parse(readFileSync(join(__dirname, '__fixtures__', 'matlab-ap.json'), 'utf8')) as {
+    cases: { scores: (number | '-inf')[]; labels: number[]; numPositives: number | null; ap: number }[];
+  };
+  it(`${g.cases.length} cases with ties, -inf scores and extra numPositives`, () => {
+    expect(g.cases.length).toBe(40);
+    for (const c of g.cases) {
+      const scores = c.scores.map((s) => (s === '-inf' ? -Infinity : s));
+      const ap = averagePrecision(scores, c.labels, { convention: 'matlab', ...(c.numPositives !== null ? { numPositives: c.numPositives } : {}) });
+      rel(ap, c.ap);
+    }
+  });
+});
+
 describe('AP conventions', () => {
   it('matlab (TREC) AP: mean precision at each recalled positive, unretrieved ones count 0', () => {
     // ranking: + - + -  with 3 positives in all: (1/1 + 2/3) / 3
