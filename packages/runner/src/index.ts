@@ -58,3 +58,4 @@ export { retrievalText } from './retrieval/retrieval-text';
 export { loadRevisitopFeatures, type FeatureSource, type LoadedFeatures } from './retrieval/features-in';
 export { retrieve, RETRIEVAL_METHODS, type RetrievalMethod, type RetrieveOptions, type RetrieveResult } from './retrieval/retrieve';
 export { trainedCsaModel, type CsaModelSpec, type TrainedCsa } from './retrieval/csa-model';
+export { CI_REPLAYS, engineReplayRunner, type EngineRunnerOptions } from './ci/ci-replays';

@@ -1,4 +1,5 @@
-import { loadCatalog, markdownTable, runCi, type CiCheckResult } from '@descbench/runner';
+import { join } from 'node:path';
+import { CI_REPLAYS, engineReplayRunner, findBenchmarksDir, loadCatalog, markdownTable, runCi, type CiCheckResult } from '@descbench/runner';
 import type { CommandFactory } from './index';
 
 const line = (r: CiCheckResult): string[] => [r.check, r.table, String(r.cells), r.verdict, `${r.seconds.toFixed(1)} s`, r.note];
@@ -10,10 +11,16 @@ export const ciCommand: CommandFactory = (setExit) => ({
     y
       .option('update-baselines', { type: 'boolean', default: false, describe: 'Rewrite the pinned findings, known differences and replay baselines, and say what changed' })
       .option('baselines', { type: 'string', describe: 'Baselines folder (default: results/baselines of the repository)' })
+      .option('jobs', { type: 'number', describe: 'Worker processes for the replays (default: the cores)' })
+      .option('results-dir', { type: 'string', describe: 'Where the CI replays write results and reports (default results/ci)' })
       .option('skip-replays', { type: 'boolean', default: false, describe: 'Only the fast checks (audit, exact, golden)' })
       .option('json', { type: 'boolean', default: false, describe: 'Print the report as JSON on stdout' }),
-  handler: async (a: { updateBaselines: boolean; baselines?: string; skipReplays: boolean; json: boolean }) => {
-    const report = await runCi(loadCatalog(), {
+  handler: async (a: { updateBaselines: boolean; baselines?: string; jobs?: number; resultsDir?: string; skipReplays: boolean; json: boolean }) => {
+    const catalog = loadCatalog();
+    const resultsDir = a.resultsDir ?? join(findBenchmarksDir(), '..', 'results', 'ci');
+    const report = await runCi(catalog, {
+      replays: CI_REPLAYS,
+      runReplay: engineReplayRunner(catalog, { resultsDir, ...(a.jobs !== undefined ? { jobs: a.jobs } : {}) }),
       update: a.updateBaselines,
       skipReplays: a.skipReplays,
       ...(a.baselines !== undefined ? { baselinesDir: a.baselines } : {}),

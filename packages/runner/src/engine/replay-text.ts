@@ -31,5 +31,6 @@ export function replayText(t: ReferenceTable, r: ReplayOutcome): string {
     lines.push(`vs paper: ${s.within} within, ${s.inconclusive} inconclusive, ${s.better} better, ${s.worse} worse${s.differs ? `, ${s.differs} differ` : ''}`);
   }
   lines.push(`results: ${r.files.csv}`, `record: ${r.files.json}`);
+  if (r.files.html !== undefined) lines.push(`report: ${r.files.html}`);
   return `${lines.join('\n')}\n`;
 }

@@ -1,4 +1,4 @@
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { rmSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { createProgress, InputError, log, type Registry } from '@descbench/core';
@@ -13,6 +13,7 @@ import { findRepoRoot, keyCells, projectVersion, sha256Hex } from './key';
 import { kindForTable, tableKinds } from './kinds';
 import { assertOneDataKind, declaredDataKind } from './data-kind';
 import type { CellValue, Executor, KeyedCell, ReplayOptions, ReplayResult } from './types';
+import { reportInputFromRecord, writeReport } from '../report/report';
 
 /** A finished replay with its comparison against the reference (null for a figure without numbers). */
 export interface ReplayOutcome extends ReplayResult {
@@ -115,7 +116,22 @@ export async function runReplay(catalog: Registry<ReferenceTable>, options: Repl
     ...(plots.length > 0 ? { plots } : {}),
   };
   writeRunRecord(resultsDir, t, record, csv);
+  // The report beside the record: report.md (+ plots/*.svg) and a self-contained report.html.
+  result.files = { ...result.files, ...(await writeReplayReport(catalog, record, paths.json)) };
   journal.remove();
   rmSync(workRoot, { recursive: true, force: true });
   return result;
+}
+
+/**
+ * Draw the report of a finished replay. The record is already written, so a failure here (a
+ * plot that vega refuses) costs only the report: it is logged with the command that draws it again.
+ */
+async function writeReplayReport(catalog: Registry<ReferenceTable>, record: RunRecord, json: string): Promise<{ md?: string; html?: string }> {
+  try {
+    return await writeReport(dirname(json), reportInputFromRecord(catalog, record, json));
+  } catch (e) {
+    log.warn(`report not written (${(e as Error).message}); draw it again with: bench report ${json}`);
+    return {};
+  }
 }

@@ -1,0 +1,65 @@
+import { availableParallelism, tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Registry } from '@descbench/core';
+import { ProcessPoolExecutor } from '../engine/executor-pool';
+import { runReplay } from '../engine/replay';
+import type { ReferenceTable } from '../tables/reference-table';
+import type { CiReplay, CiReplayRunner } from './replay-check';
+
+/**
+ * The replays `bench ci` runs, at --profile tiny on generated data (never the real datasets, so
+ * every machine computes the same numbers): the smallest selection that still runs every code
+ * path of each table kind, with two seeds (the fewest that give a std, and the Welch marks).
+ * Measured here: about 25 trainings of a few CPU seconds each, a minute or two on 2 cores with
+ * --jobs 2 (the budget of `bench ci` is about 8 minutes; the whole of .ci/run, 30).
+ *
+ * A new table kind adds its smallest replay here, with its reason.
+ */
+export const CI_REPLAYS: CiReplay[] = [
+  {
+    table: 'solar-supp/table1',
+    rows: ['sosnet+', 'sosnet+soa3'],
+    seeds: 2,
+    why: 'ubc kind, SOSNet recipe with and without an SOA block (the insertion path and Extra Params), SOSNet+ as the Welch baseline row; every training subset, so each train->test column and the derived Mean column are compared',
+  },
+  {
+    table: 'hynet/table1',
+    rows: ['sift', 'hardnet', 'hynet'],
+    seeds: 2,
+    why: 'ubc kind, the hand-crafted path (SIFT, evaluated only) and the two other recipes (HardNet: SGD; HyNet: its hybrid loss and FRN network)',
+  },
+];
+
+export interface EngineRunnerOptions {
+  /** Worker processes (default: the machine's cores); 1 runs inline. */
+  jobs?: number;
+  /** Where the CI replays' results and reports go (default results/ci beside benchmarks/). */
+  resultsDir: string;
+  backend?: string;
+}
+
+/** The replay engine as `bench ci`'s runner: tiny profile, generated data, the record's CSV back. */
+export function engineReplayRunner(catalog: Registry<ReferenceTable>, o: EngineRunnerOptions): CiReplayRunner {
+  return async (r: CiReplay) => {
+    const jobs = o.jobs ?? availableParallelism();
+    const backend = o.backend ?? 'auto';
+    const workRoot = mkdtempSync(join(tmpdir(), 'descbench-ci-work-'));
+    // The same inputs on every machine: no ../shared (generated retrieval data would take the real
+    // gnd structure from it) and no official weights (a row would be evaluated instead of
+    // trained); set before the pool's processes start, which inherit it.
+    const savedShared = process.env.DESCBENCH_SHARED;
+    process.env.DESCBENCH_SHARED = join(workRoot, 'no-shared');
+    const executor = jobs > 1 ? new ProcessPoolExecutor({ size: jobs, backend, workRoot }) : undefined;
+    try {
+      const kind = { weightsDir: join(workRoot, 'no-weights'), ...(r.kind ?? {}) };
+      const out = await runReplay(catalog, { table: r.table, profile: 'tiny', data: 'synthetic', seeds: r.seeds, rows: r.rows, backend, resultsDir: resolve(o.resultsDir), kind }, executor);
+      return { csv: readFileSync(out.files.csv, 'utf8'), record: out.files.html ?? out.files.json };
+    } finally {
+      await executor?.close();
+      if (savedShared === undefined) delete process.env.DESCBENCH_SHARED;
+      else process.env.DESCBENCH_SHARED = savedShared;
+      rmSync(workRoot, { recursive: true, force: true });
+    }
+  };
+}
