@@ -8,6 +8,7 @@ import { loadCatalog } from '../tables/catalog';
 import { compareResultsCsv } from '../tables/compare';
 import { baselineTests } from './baseline-welch';
 import { renderReport, reportFromRecordFile, type ReportInput } from './report';
+import { columnShort } from './row-plots';
 
 function demo(): ReportInput {
   const catalog = loadCatalog(writeBenchmarks([{ id: 'demo/table1', spec: { ...demoSpec, baseline_row: 'x' }, csv: demoCsv }]));
@@ -34,6 +35,14 @@ describe('Welch marks against the baseline row', () => {
     ]);
     expect(tests[0]?.p).toBeLessThan(0.05);
     expect(tests[1]?.p).toBeGreaterThan(0.5);
+  });
+});
+
+describe('plot labels', () => {
+  test('a label repeated across column groups gets its group, so the plots keep the columns apart', () => {
+    const spec = { ...demoSpec, columns: [{ id: 'a_m', label: 'ROxf', group: 'Medium', unit: '%' }, { id: 'a_h', label: 'ROxf', group: 'Hard', unit: '%' }], checks: [] };
+    const t = loadCatalog(writeBenchmarks([{ id: 'demo/table1', spec, csv: 'row,label,a_m,a_h\nx,X,1,2\n' }])).get('demo/table1');
+    expect([columnShort(t, 'a_m'), columnShort(t, 'a_h')]).toEqual(['ROxf Medium', 'ROxf Hard']);
   });
 });
 

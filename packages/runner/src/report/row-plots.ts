@@ -16,7 +16,10 @@ export function columnTitle(t: ReferenceTable, column: string): string {
 export function columnShort(t: ReferenceTable, column: string): string {
   const c = t.numericColumns.find((x) => x.id === column);
   if (c === undefined) return column;
-  return c.train !== undefined && c.test !== undefined ? `${c.train}→${c.test}` : c.label;
+  if (c.train !== undefined && c.test !== undefined) return `${c.train}→${c.test}`;
+  // labels repeat across groups (CSA: "ROxf" under Medium and under Hard): then the group too
+  const repeated = t.numericColumns.some((x) => x.id !== c.id && x.label === c.label);
+  return repeated && c.group ? `${c.label} ${c.group}` : c.label;
 }
 
 function axisTitle(t: ReferenceTable, columns: string[]): string {
