@@ -57,6 +57,8 @@ describe('the benchmarks/ catalog', () => {
   test('every table prints back in all three formats', () => {
     for (const t of list) {
       expect(showTable(catalog, t.id, 'md')).toContain(t.number);
+      // the source by its title, not only by file name
+      expect(showTable(catalog, t.id, 'md').split('\n')[1]).toMatch(new RegExp(`^source: ${catalog.get(t.id).spec.paper.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, document ${t.document}; `));
       expect(JSON.parse(showTable(catalog, t.id, 'json')).id).toBe(t.id);
       if (catalog.get(t.id).hasReferenceCsv) expect(showTable(catalog, t.id, 'csv').split('\n')[0]).toMatch(/^row,label/);
     }

@@ -49,7 +49,7 @@ export function showTable(catalog: Registry<ReferenceTable>, id: string, format:
   }
   const lines = [
     `${s.paper} -- ${s.number}: ${s.title}`,
-    `document: ${s.document}; ${s.kind}; seeds: ${s.seeds}${s.metric ? `; metric: ${s.metric.name}${s.metric.unit ? ` (${s.metric.unit})` : ''}${s.metric.convention ? `, ${s.metric.convention} convention` : ''}` : ''}`,
+    `source: ${s.paper}, document ${s.document}; ${s.kind}; seeds: ${s.seeds}${s.metric ? `; metric: ${s.metric.name}${s.metric.unit ? ` (${s.metric.unit})` : ''}${s.metric.convention ? `, ${s.metric.convention} convention` : ''}` : ''}`,
   ];
   if (s.caption !== undefined) lines.push(`caption: ${s.caption}`);
   if (s.plotted !== undefined) lines.push(`plotted: ${s.plotted}`);
