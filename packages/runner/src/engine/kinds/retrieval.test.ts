@@ -10,6 +10,8 @@ import { loadRevisitopFeatures } from '../../retrieval/features-in';
 import { retrieve } from '../../retrieval/retrieve';
 import { loadCatalog } from '../../tables/catalog';
 import { runReplay } from '../replay';
+import { retrievalKind, retrievalSeedStudies } from './retrieval';
+import type { ReplayResult } from '../types';
 
 let tmp: string;
 beforeAll(() => {
@@ -57,6 +59,20 @@ describe('retrieval kind with R1M-style distractors', () => {
     expect(ranks).toMatch(/roxford5k-r1m_r-mac-w_first\.npy$/);
     expect(100 * evalRanks({ gnd, ranks, distractors: 3000 }).hard.mAP).toBeCloseTo(v.values.roxf_hard_map_pct!, 10);
     expect(() => evalRanks({ gnd, ranks })).toThrow(/pass --distractors/);
+  });
+});
+
+describe('retrieval kind: the Fig. 2 seed study of +Ours rows', () => {
+  test('per-seed values, mean ± std, min, max, distinct models, and a plot', () => {
+    const cell = (row: string, seed: number) => ({ key: `${row}${seed}`, spec: { kind: 'retrieval', table: 'csa-supp/table1', row, columns: [], unit: 'roxford5k', seed, settings: {} } });
+    const specs = [cell('r-gem-o', 1), cell('r-gem-o+ours', 1), cell('r-gem-o+ours', 2), cell('r-gem-o+ours', 3)];
+    const vals = [40, 50, 52, 54].map((v, i) => ({ values: { roxf_medium_map_pct: v }, data: 'synthetic' as const, extra: i > 0 ? { csa: { fingerprint: 'abc'[i - 1] } } : {} }));
+    const r = { cells: specs, values: vals } as unknown as ReplayResult;
+    const [s] = retrievalSeedStudies(r);
+    expect(s!.row).toBe('r-gem-o+ours');
+    expect(s!.study.distinctModels).toBe(3);
+    expect(s!.study.columns[0]).toMatchObject({ column: 'roxf_medium_map_pct', values: [50, 52, 54], mean: 52, std: 2, min: 50, max: 54 });
+    expect(retrievalKind.plots!(r, undefined as never)).toHaveLength(1);
   });
 });
 

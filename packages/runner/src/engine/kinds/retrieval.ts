@@ -10,13 +10,14 @@ import {
   resolveGeneratedRsfm,
   type RevisitopGnd,
 } from '@descbench/datasets';
-import { parseCsaProfile, KNN_ENGINES, type CsaProfile, type KnnEngine } from '@descbench/retrieval';
+import { csaFingerprint, parseCsaProfile, KNN_ENGINES, type CsaProfile, type KnnEngine } from '@descbench/retrieval';
 import type { ReferenceTable } from '../../tables/reference-table';
 import { trainedCsaModel } from '../../retrieval/csa-model';
 import { loadRevisitopFeatures, type LoadedFeatures } from '../../retrieval/features-in';
 import { retrieve, type ProtocolScores, type RetrievalMethod } from '../../retrieval/retrieve';
+import { seedStudy, seedStudyPlot, type SeedRun } from '../../retrieval/seed-study';
 import { dataManifest, type DataManifest } from '../data-manifest';
-import type { CellContext, CellSpec, CellValue, DataKind, ReplayOptions, TableKind } from '../types';
+import type { CellContext, CellSpec, CellValue, DataKind, PlotSpec, ReplayOptions, ReplayResult, TableKind } from '../types';
 
 /**
  * CSA's supplementary Table 1 on revisited Oxford / Paris (`bench roxf`, `bench rpar`): for every
@@ -244,7 +245,7 @@ async function retrievalCompute(c: CellSpec, ctx: CellContext): Promise<CellValu
       ...(ctx.dataDir !== undefined ? { dataDir: ctx.dataDir } : {}),
       ...(training !== 'generated' ? { trainFeatures: training.file, rsfmMetadata: join(training.file, '..', '..', 'retrieval-SfM-120k.pkl') } : { generated: REPLAY_RSFM }),
     });
-    extra.csa = { k: m.k, anchors: m.model.config.anchors, trained_on: m.trainedOn, cached: m.cached, seconds: (Date.now() - started) / 1000 };
+    extra.csa = { k: m.k, anchors: m.model.config.anchors, trained_on: m.trainedOn, cached: m.cached, seconds: (Date.now() - started) / 1000, fingerprint: csaFingerprint(m.model.stateDict()) };
     const r = await run('csa', { model: m.model, k: m.k });
     scores = r.scores;
     extra.ranks = file('csa');
@@ -253,10 +254,37 @@ async function retrievalCompute(c: CellSpec, ctx: CellContext): Promise<CellValu
   return { values: { [`${col}_medium_map_pct`]: scores.medium!.map, [`${col}_hard_map_pct`]: scores.hard!.map }, data: s.data.kind, extra };
 }
 
+/**
+ * With several seeds, the Fig. 2 study per "+Ours" row: each seed's mAP (Medium / Hard per
+ * dataset), mean, std, min, max and the number of distinct models (weight fingerprints), as a plot.
+ */
+export function retrievalSeedStudies(r: ReplayResult): { row: string; study: ReturnType<typeof seedStudy> }[] {
+  const rows = [...new Set(r.cells.filter((c) => c.spec.row.endsWith('+ours')).map((c) => c.spec.row))];
+  return rows.flatMap((row) => {
+    const bySeed = new Map<number, SeedRun>();
+    r.cells.forEach((c, i) => {
+      if (c.spec.row !== row) return;
+      const run = bySeed.get(c.spec.seed) ?? { seed: c.spec.seed, values: {} };
+      Object.assign(run.values, r.values[i]!.values);
+      const fp = (r.values[i]!.extra?.csa as { fingerprint?: string } | undefined)?.fingerprint;
+      if (fp !== undefined) run.fingerprint = fp;
+      bySeed.set(c.spec.seed, run);
+    });
+    return bySeed.size > 1 ? [{ row, study: seedStudy([...bySeed.values()]) }] : [];
+  });
+}
+
+function retrievalPlots(r: ReplayResult): PlotSpec[] {
+  return retrievalSeedStudies(r).map(({ row, study }) =>
+    seedStudyPlot(study, { id: `seeds-${row}`, title: `${row}: mAP per seed (${study.runs.length} seeds, ${study.distinctModels} distinct models)` }),
+  );
+}
+
 /** CSA supplementary Table 1 (cross-feature re-ranking on ROxf / RPar). */
 export const retrievalKind: TableKind = {
   id: 'retrieval',
   tables: [TABLE],
   cells: retrievalCells,
   compute: retrievalCompute,
+  plots: retrievalPlots,
 };
