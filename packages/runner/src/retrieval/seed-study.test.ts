@@ -1,4 +1,4 @@
-import { seedStudy, seedStudyPlot } from './seed-study';
+import { seedRunsFromReplay, seedStudy, seedStudyPlot } from './seed-study';
 
 describe('seedStudy (CSA supp. Fig. 2)', () => {
   const runs = [
@@ -24,5 +24,24 @@ describe('seedStudy (CSA supp. Fig. 2)', () => {
     const p = seedStudyPlot(seedStudy(runs), { id: 'fig2', title: 'Fig. 2' });
     const layers = (p.vegaLite as { layer: { data: { values: unknown[] } }[] }).layer;
     expect(layers[0]!.data.values).toHaveLength(6);
+  });
+});
+
+describe('seedRunsFromReplay', () => {
+  test('picked cells merged per seed with their fingerprints', () => {
+    const spec = (row: string, seed: number) => ({ kind: 'k', table: 't', row, columns: [], unit: 'u', seed, settings: {} });
+    const cells = [spec('csa', 1), spec('first', 1), spec('csa', 2), spec('csa', 1)].map((s, i) => ({ key: String(i), spec: s }));
+    const values = [
+      { values: { roxf_medium: 70 }, data: 'synthetic' as const, extra: { fingerprint: 'a' } },
+      { values: { roxf_medium: 60 }, data: 'synthetic' as const },
+      { values: { roxf_medium: 71 }, data: 'synthetic' as const, extra: { fingerprint: 'b' } },
+      { values: { rpar_medium: 80 }, data: 'synthetic' as const, extra: { fingerprint: 'a' } },
+    ];
+    const runs = seedRunsFromReplay({ cells, values }, (s) => s.row === 'csa');
+    expect(runs).toEqual([
+      { seed: 1, values: { roxf_medium: 70, rpar_medium: 80 }, fingerprint: 'a' },
+      { seed: 2, values: { roxf_medium: 71 }, fingerprint: 'b' },
+    ]);
+    expect(seedStudy(runs).distinctModels).toBe(2);
   });
 });

@@ -1,6 +1,6 @@
 import { InputError } from '@descbench/core';
 import { mean, std } from '@descbench/metrics';
-import type { PlotSpec } from '../engine/types';
+import type { CellValue, KeyedCell, PlotSpec, ReplayResult } from '../engine/types';
 
 /**
  * The five-seed stability study of CSA's supplementary Fig. 2: the same training repeated with
@@ -74,4 +74,23 @@ export function seedStudyPlot(s: SeedStudy, o: { id: string; title: string; yTit
       ],
     },
   };
+}
+
+/**
+ * Seed runs from a finished replay: the values of the cells `pick` selects, merged per seed
+ * (e.g. the CSA cells of one feature type on ROxf and RPar give one run per seed with four
+ * columns); a cell's `extra.fingerprint`, when present, marks its model.
+ */
+export function seedRunsFromReplay(r: Pick<ReplayResult, 'cells' | 'values'>, pick: (spec: KeyedCell['spec'], v: CellValue) => boolean): SeedRun[] {
+  const bySeed = new Map<number, SeedRun>();
+  r.cells.forEach((c, i) => {
+    const v = r.values[i]!;
+    if (!pick(c.spec, v)) return;
+    const run = bySeed.get(c.spec.seed) ?? { seed: c.spec.seed, values: {} };
+    Object.assign(run.values, v.values);
+    const fp = v.extra?.fingerprint;
+    if (typeof fp === 'string') run.fingerprint = fp;
+    bySeed.set(c.spec.seed, run);
+  });
+  return [...bySeed.values()];
 }
