@@ -57,3 +57,35 @@ export function hynetSpec(): NetSpec {
   );
   return { arch: 'hynet', patchSize: 32, dim: 128, layers, groups };
 }
+
+/**
+ * HyNet's Table 3 "norm type" ablation: HyNet with every FRN + TLU of the body replaced by
+ * `BatchNorm2d(affine=False)` + ReLU (`bn`, L2-Net's layer) or `InstanceNorm2d(affine=False)` +
+ * ReLU (`in`). The input FRN + TLU becomes L2-Net/SOSNet's InstanceNorm input; convolutions keep
+ * HyNet's biases and key layout; the final conv + BatchNorm and the L2 normalisation are HyNet's.
+ * The paper does not print these two networks: this is our reading of "norm type: BN / IN".
+ * Shape: `[B, 1, 32, 32]` -> `[B, 128]`.
+ */
+export function hynetNormVariantSpec(norm: 'bn' | 'in'): NetSpec {
+  const layers: Layer[] = [{ op: 'instanceNorm', eps: 1e-5 }];
+  const groups = [{ start: 0, label: 'input InstanceNorm' }];
+  let cin = 1;
+  for (let i = 1; i <= 6; i++) {
+    const c = CHANNELS[i - 1]!;
+    const base = i === 1 ? 2 : 0;
+    groups.push({ start: layers.length, label: `conv${i} 3x3 ${cin}->${c}${STRIDES[i - 1]! > 1 ? '/s2' : ''} + ${norm.toUpperCase()} + ReLU` });
+    layers.push({ op: 'conv', key: `layer${i}.${base}`, cin, cout: c, k: 3, stride: STRIDES[i - 1]!, pad: 1, bias: true });
+    layers.push(norm === 'bn' ? { op: 'batchNorm', key: `layer${i}.${base + 1}`, c, eps: 1e-5, momentum: 0.1, affine: false } : { op: 'instanceNorm', eps: 1e-5 });
+    layers.push({ op: 'relu' });
+    cin = c;
+  }
+  groups.push({ start: layers.length, label: 'conv7 8x8 128->128' });
+  layers.push(
+    { op: 'dropout', rate: 0.3 },
+    { op: 'conv', key: 'layer7.1', cin: 128, cout: 128, k: 8, stride: 1, pad: 0, bias: false },
+    { op: 'batchNorm', key: 'layer7.2', c: 128, eps: 1e-5, momentum: 0.1, affine: false },
+    { op: 'flatten' },
+    { op: 'l2Normalize', shift: 1e-10, eps: 0 },
+  );
+  return { arch: `hynet-${norm}`, patchSize: 32, dim: 128, layers, groups };
+}

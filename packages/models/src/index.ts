@@ -7,7 +7,7 @@ export { buildOnnxModel } from './onnx-graph';
 export { OnnxDescriptor, TfjsDescriptor, checkPatchInput } from './descriptor';
 export { TFEAT_WEIGHTS, tfeatSpec } from './tfeat';
 export { HARDNET_WEIGHTS, SOSNET_WEIGHTS, SOLAR_LOCAL_WEIGHTS, hardnetSpec, l2netSpec, sosnetSpec, sosnetPlusSpec } from './l2net';
-export { HYNET_WEIGHTS, hynetSpec } from './hynet';
+export { HYNET_WEIGHTS, hynetNormVariantSpec, hynetSpec } from './hynet';
 export {
   MODELS,
   SOA_VARIANTS,

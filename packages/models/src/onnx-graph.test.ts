@@ -12,7 +12,7 @@ beforeAll(async () => {
 
 // Every distinct layer type: TFeat (tanh, maxpool, linear), L2-Net variants (both L2 forms,
 // patch standardisation), SOA after every layer 3..6, HyNet (FRN, TLU).
-const ARCHS = ['tfeat', 'l2net', 'hardnet', 'sosnet', 'sosnet+', 'sosnet+soa3456', 'hynet'];
+const ARCHS = ['tfeat', 'l2net', 'hardnet', 'sosnet', 'sosnet+', 'sosnet+soa3456', 'hynet', 'hynet-bn', 'hynet-in'];
 
 describe.each(ARCHS)('ONNX graph of %s', (arch) => {
   test('equals the tfjs model to 1e-5 (dense random weights)', async () => {

@@ -1,7 +1,7 @@
 import { InputError, Registry } from '@descbench/core';
 import type { OnnxProvider } from './backends/onnx';
 import { OnnxDescriptor, TfjsDescriptor } from './descriptor';
-import { HYNET_WEIGHTS, hynetSpec } from './hynet';
+import { HYNET_WEIGHTS, hynetNormVariantSpec, hynetSpec } from './hynet';
 import { HARDNET_WEIGHTS, SOLAR_LOCAL_WEIGHTS, SOSNET_WEIGHTS, hardnetSpec, l2netSpec, sosnetPlusSpec, sosnetSpec } from './l2net';
 import { createSiftDescriptor } from './sift';
 import type { NetSpec } from './spec';
@@ -50,6 +50,8 @@ function buildRegistry(): Registry<ModelEntry> {
     });
   }
   r.register('hynet', { description: 'HyNet (FRN + TLU)', paper: 'Tian et al., NeurIPS 2020', spec: hynetSpec, weights: HYNET_WEIGHTS });
+  r.register('hynet-bn', { description: 'HyNet with BatchNorm + ReLU instead of FRN + TLU (Table 3 ablation)', paper: 'Tian et al., NeurIPS 2020', spec: () => hynetNormVariantSpec('bn'), weights: {} });
+  r.register('hynet-in', { description: 'HyNet with InstanceNorm + ReLU instead of FRN + TLU (Table 3 ablation)', paper: 'Tian et al., NeurIPS 2020', spec: () => hynetNormVariantSpec('in'), weights: {} });
   r.register('sift', { description: 'SIFT descriptor of the whole patch (hand-crafted, OpenCV conventions)', paper: 'Lowe, IJCV 2004', weights: {}, create: createSiftDescriptor });
   return r;
 }

@@ -29,6 +29,8 @@ export interface TrainOptions {
   /** Overrides the preset's model / loss. */
   model?: string;
   loss?: string;
+  /** Overrides the loss options (default: the recipe's for its own loss, the loss's defaults for another). */
+  lossOptions?: TrainingPreset['lossOptions'];
   out: string;
   /** Report FPR@95 on the held-out pairs after each epoch and at initialisation (default true). */
   evalEachEpoch?: boolean;
@@ -91,7 +93,7 @@ export function resolveRunConfig(o: TrainOptions, data: TrainingData, sampler: P
     model: o.model ?? p.model,
     loss: o.loss ?? p.loss,
     // Another loss than the recipe's runs with its own defaults (the recipe's options are for its loss).
-    lossOptions: o.loss === undefined || o.loss === p.loss ? p.lossOptions : {},
+    lossOptions: o.lossOptions ?? (o.loss === undefined || o.loss === p.loss ? p.lossOptions : {}),
     preset: p.name,
     source: p.source,
     profile: o.profile,
