@@ -13,6 +13,7 @@ import { roxfCommand, rparCommand } from './retrieval';
 import { workerCommand } from './worker';
 import { queueCommand } from './queue';
 import { replayCommand } from './replay';
+import { hpatchesCommand } from './hpatches';
 import { doctorCommand } from './doctor';
 import { paramsCommand } from './params';
 import { describeCommand } from './describe';
@@ -48,6 +49,7 @@ export const COMMANDS: CommandFactory[] = [
   workerCommand,
   queueCommand,
   replayCommand,
+  hpatchesCommand,
   evalRanksCommand,
   evalPairsCommand,
   evalHPatchesCommand,

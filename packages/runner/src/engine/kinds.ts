@@ -1,5 +1,7 @@
 import { Registry } from '@descbench/core';
 import { csaAblationKind } from './kinds/csa-ablation';
+import { gradientsKind } from './kinds/gradients';
+import { hpatchesKind } from './kinds/hpatches';
 import { retrievalKind } from './kinds/retrieval';
 import { ubcKind } from './kinds/ubc';
 import type { CellContext, CellSpec, CellValue, TableKind } from './types';
@@ -8,7 +10,7 @@ import type { CellContext, CellSpec, CellValue, TableKind } from './types';
  * The table kinds this project can replay, registered explicitly here (no import side effects):
  * one line per kind. `bench list` and `bench replay` ask this registry what replays.
  */
-const BUILTIN_KINDS: TableKind[] = [ubcKind, retrievalKind, csaAblationKind];
+const BUILTIN_KINDS: TableKind[] = [ubcKind, retrievalKind, csaAblationKind, hpatchesKind, gradientsKind];
 
 let registry: Registry<TableKind> | undefined;
 

@@ -32,5 +32,6 @@ export function replayText(t: ReferenceTable, r: ReplayOutcome): string {
   }
   lines.push(`results: ${r.files.csv}`, `record: ${r.files.json}`);
   if (r.files.html !== undefined) lines.push(`report: ${r.files.html}`);
+  for (const f of r.files.data ?? []) lines.push(`figure data: ${f}`);
   return `${lines.join('\n')}\n`;
 }

@@ -12,6 +12,7 @@ import { CellJournal } from './journal';
 import { findRepoRoot, keyCells, projectVersion, sha256Hex } from './key';
 import { kindForTable, tableKinds } from './kinds';
 import { assertOneDataKind, declaredDataKind } from './data-kind';
+import { writePlotData } from './plot-data';
 import type { CellValue, Executor, KeyedCell, ReplayOptions, ReplayResult } from './types';
 import { reportInputFromRecord, writeReport } from '../report/report';
 
@@ -116,6 +117,9 @@ export async function runReplay(catalog: Registry<ReferenceTable>, options: Repl
     ...(plots.length > 0 ? { plots } : {}),
   };
   writeRunRecord(resultsDir, t, record, csv);
+  // A figure's data (the kind's plots' inline records) as CSV beside the results files.
+  const figureData = writePlotData(paths.csv, plots);
+  if (figureData.length > 0) result.files.data = figureData;
   // The report beside the record: report.md (+ plots/*.svg) and a self-contained report.html.
   result.files = { ...result.files, ...(await writeReplayReport(catalog, record, paths.json)) };
   journal.remove();

@@ -119,7 +119,8 @@ export interface ReplayResult {
   aggregated: AggregatedCell[];
   /** The data kind of every cell; a table never mixes kinds under one label. */
   data: DataKind;
-  files: { json: string; csv: string; md?: string; html?: string };
+  /** `data`: each kind plot's inline records as CSV (`<results base>_<plot id>.csv`). */
+  files: { json: string; csv: string; md?: string; html?: string; data?: string[] };
 }
 
 /**

@@ -1,17 +1,16 @@
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '@descbench/core';
 import {
+  drawHPatchesPairs,
   loadHPatchesRelease,
+  readHPatchesPairList,
   readHPatchesPatchList,
   readHPatchesSplits,
-  readHPatchesVerificationPairs,
   resizePatches,
-  verificationFile,
   HPATCHES_IMAGES,
+  type HPatchesPairList,
   type HPatchesSequence,
-  type HPatchesVerificationPairs,
   type ResizeConvention,
 } from '@descbench/datasets';
 import {
@@ -32,8 +31,9 @@ import type { PatchDescriptor } from '@descbench/models';
 
 /**
  * One HPatches test split, loaded for the three tasks of the benchmark: the split's test sequences
- * (all 16 images), the verification pair lists and the retrieval query / distractor lists of the
- * split; sequences that only hold distractors are loaded with their `ref` image alone.
+ * (all 16 images), the verification pairs (the split's `verif_*` lists, or, where they are absent,
+ * pairs drawn like the benchmark's `gen_verif`) and the retrieval lists of the split; sequences
+ * that only hold distractors are loaded with their `ref` image alone.
  */
 export interface HPatchesBenchmark {
   split: string;
@@ -41,68 +41,64 @@ export interface HPatchesBenchmark {
   test: string[];
   sequences: Map<string, HPatchesSequence>;
   verification: VerificationTask;
+  /** `benchmark`: the split's lists; `drawn`: drawn here (lists absent). */
+  pairs: 'benchmark' | 'drawn';
   queries: PatchRef[];
   distractors: PatchRef[];
-  /** What decides the result besides the descriptor: sha256 of the task files, names and sizes of the strips read. */
-  manifest: Record<string, string>;
 }
 
-function pairs(p: HPatchesVerificationPairs): VerificationPair[] {
+function pairs(p: HPatchesPairList): VerificationPair[] {
   return p.s1.map((s1, i) => ({ s1, t1: p.t1[i]!, idx1: p.idx1[i]!, s2: p.s2[i]!, t2: p.t2[i]!, idx2: p.idx2[i]! }));
 }
 
-function sha256(file: string): string {
-  return createHash('sha256').update(readFileSync(file)).digest('hex');
-}
+const VERIF = (split: string): string[] => [`verif_pos_split-${split}.csv`, `verif_neg_intra_split-${split}.csv`, `verif_neg_inter_split-${split}.csv`];
 
-/** Load split `split` of a patch release (`releaseDir`) with its task files (`tasksDir`). */
-export function loadHPatchesBenchmark(releaseDir: string, tasksDir: string, split = 'a'): HPatchesBenchmark {
+/**
+ * Load split `split` of a patch release (`releaseDir`) with its task files (`tasksDir`).
+ * Without the split's verification lists, `drawnPairs` pairs are drawn over the test sequences
+ * (the benchmark's `gen_verif` draws 1M over a split).
+ */
+export function loadHPatchesBenchmark(releaseDir: string, tasksDir: string, split = 'a', o: { drawnPairs?: number } = {}): HPatchesBenchmark {
   const splitsFile = join(tasksDir, 'splits.json');
   const s = readHPatchesSplits(splitsFile).get(split);
   if (s === undefined) throw new InputError(`no split "${split}"`, { file: splitsFile });
-  const taskFiles = [
-    'splits.json',
-    verificationFile('positives', split),
-    verificationFile('negIntra', split),
-    verificationFile('negInter', split),
-    `retr_queries_split-${split}.csv`,
-    `retr_distractors_split-${split}.csv`,
-  ];
-  for (const f of taskFiles) {
-    if (!existsSync(join(tasksDir, f))) {
-      throw new InputError(`missing HPatches task file ${f} (the hpatches-benchmark tasks/ folder of split ${split}; generated data writes it)`, { file: join(tasksDir, f) });
-    }
-  }
-  const [, pos, intra, inter, qf, df] = taskFiles.map((f) => join(tasksDir, f)) as [string, string, string, string, string, string];
-  const verification: VerificationTask = {
-    positives: pairs(readHPatchesVerificationPairs(pos)),
-    negIntra: pairs(readHPatchesVerificationPairs(intra)),
-    negInter: pairs(readHPatchesVerificationPairs(inter)),
-  };
+  const retr = [`retr_queries_split-${split}.csv`, `retr_distractors_split-${split}.csv`].map((f) => join(tasksDir, f)) as [string, string];
+  for (const f of retr) if (!existsSync(f)) throw new InputError(`missing HPatches retrieval list of split ${split} (bench fetch hpatches-tasks; generated data writes it)`, { file: f });
   const list = (file: string): PatchRef[] => {
     const l = readHPatchesPatchList(file);
     return l.sequence.map((seq, i) => ({ s: seq, idx: l.index[i]! }));
   };
-  const queries = list(qf);
-  const distractors = list(df);
-  // Sequences whose every image is needed: the test split and any the verification pairs name.
-  const full = new Set<string>(s.test);
-  for (const p of [...verification.positives, ...verification.negIntra, ...verification.negInter]) {
-    full.add(p.s1);
-    full.add(p.s2);
+  const queries = list(retr[0]);
+  const distractors = list(retr[1]);
+  const test = [...s.test].sort();
+  const testSeqs = loadHPatchesRelease(releaseDir, { sequences: test });
+  const verifFiles = VERIF(split).map((f) => join(tasksDir, f));
+  let verification: VerificationTask;
+  let kind: 'benchmark' | 'drawn';
+  if (verifFiles.every((f) => existsSync(f))) {
+    const [p, intra, inter] = verifFiles.map(readHPatchesPairList) as [HPatchesPairList, HPatchesPairList, HPatchesPairList];
+    verification = { positives: pairs(p), negIntra: pairs(intra), negInter: pairs(inter) };
+    kind = 'benchmark';
+  } else {
+    const d = drawHPatchesPairs(new Map([...testSeqs].map(([n, q]) => [n, q.count])), o.drawnPairs ?? 1_000_000);
+    verification = { positives: pairs(d.positives), negIntra: pairs(d.negIntra), negInter: pairs(d.negInter) };
+    kind = 'drawn';
+  }
+  // Every image of the sequences the tasks compare across images; `ref` alone of distractor-only ones.
+  const full = new Set<string>(test);
+  for (const q of [...verification.positives, ...verification.negIntra, ...verification.negInter]) {
+    full.add(q.s1);
+    full.add(q.s2);
   }
   for (const q of queries) full.add(q.s);
-  const refOnly = new Set(distractors.map((d) => d.s).filter((n) => !full.has(n)));
+  const more = [...full].filter((n) => !testSeqs.has(n)).sort();
+  const refOnly = [...new Set(distractors.map((x) => x.s).filter((n) => !full.has(n)))].sort();
   const sequences = new Map<string, HPatchesSequence>([
-    ...loadHPatchesRelease(releaseDir, { sequences: [...full].sort() }),
-    ...loadHPatchesRelease(releaseDir, { sequences: [...refOnly].sort(), images: ['ref'] }),
+    ...testSeqs,
+    ...loadHPatchesRelease(releaseDir, { sequences: more }),
+    ...loadHPatchesRelease(releaseDir, { sequences: refOnly, images: ['ref'] }),
   ]);
-  const manifest: Record<string, string> = {};
-  for (const f of taskFiles) manifest[`tasks/${f}`] = sha256(join(tasksDir, f));
-  for (const [name, seq] of [...sequences].sort(([a], [b]) => a.localeCompare(b))) {
-    manifest[`release/${name}`] = [...seq.images.keys()].map((im) => `${im}:${statSync(join(releaseDir, name, `${im}.png`)).size}`).join(' ');
-  }
-  return { split, test: [...s.test].sort(), sequences, verification, queries, distractors, manifest };
+  return { split, test, sequences, verification, pairs: kind, queries, distractors };
 }
 
 /** Patches fed to a network: resized from 65 px to its input size (`convention`) and scaled to [0, 1]. */
