@@ -46,7 +46,7 @@ const GRIDS: Record<'small' | 'medium' | 'paper', Record<'hynet_best' | 'loss_a'
   small: {
     hynet_best: { alpha: [1, 2], margin: [1.0, 1.2] },
     loss_a: { margin: [0.8, 1.0] },
-    loss_b: { alpha: [2], marginS: [0.9], marginD: [1.0, 1.2] },
+    loss_b: { alpha: [1, 2], marginS: [0.9], marginD: [1.0, 1.2] },
   },
   medium: {
     hynet_best: { alpha: [0.5, 1, 2, 4], margin: [0.8, 1.0, 1.2, 1.4] },
