@@ -17,7 +17,7 @@ describe('bench list replay column', () => {
       'context-slides/table-fire-comparison': null,
       'context-slides/table-kernel-size': null,
       'context-slides/table-numerical-results': null,
-      'csa-supp/fig1': null,
+      'csa-supp/fig1': 'csa-ablation',
       'csa-supp/fig2': null,
       'csa-supp/table1': 'retrieval',
       'hynet/fig1': null,
