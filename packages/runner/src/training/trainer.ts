@@ -141,7 +141,12 @@ export async function trainDescriptor(data: TrainingData, o: TrainOptions): Prom
   const keyOfVariable = new Map([...trainable].map(([key, v]) => [v.name, key]));
   const metricsFile = join(o.out, 'metrics.jsonl');
   const evalEach = o.evalEachEpoch ?? true;
-  const evalHeldOut = (): number | null => (evalEach ? evaluateFpr95(net, data.heldOut.patches, data.heldOut.pairs, { limit: cfg.heldOutPairs }) : null);
+  const evalHeldOut = (when: string): number | null => {
+    if (!evalEach) return null;
+    // say what runs: on a loaded CPU describing the held-out patches takes a while
+    log.info(`held-out FPR@95 ${when}: ${cfg.heldOutPairs} pairs of ${data.heldOut.name}`);
+    return evaluateFpr95(net, data.heldOut.patches, data.heldOut.pairs, { limit: cfg.heldOutPairs });
+  };
 
   let startEpoch = 1;
   let epochs: EpochMetrics[] = [];
@@ -153,7 +158,7 @@ export async function trainDescriptor(data: TrainingData, o: TrainOptions): Prom
     startEpoch = last.epoch + 1;
     log.info(`resuming ${o.out} after epoch ${last.epoch}`);
   } else {
-    initialFpr95 = evalHeldOut();
+    initialFpr95 = evalHeldOut('of the untrained network');
   }
   writeFileAtomicSync(metricsFile, epochs.map((m) => JSON.stringify(m)).join('\n') + (epochs.length ? '\n' : ''));
 
@@ -187,7 +192,7 @@ export async function trainDescriptor(data: TrainingData, o: TrainOptions): Prom
       steps: epoch * cfg.stepsPerEpoch,
       lr,
       loss: lossSum / cfg.stepsPerEpoch,
-      fpr95: evalHeldOut(),
+      fpr95: evalHeldOut(`after epoch ${epoch}`),
       held_out: data.heldOut.name,
       seconds: (Date.now() - t0) / 1000,
     };
