@@ -181,6 +181,28 @@ class HyNet(nn.Module):
         return lrn_l2(x).view(x.size(0), -1)
 
 
+class HyNetNormVariant(nn.Module):
+    """HyNet's Table 3 norm-type ablation (descbench's reading, models/src/hynet.ts): the input
+    FRN + TLU becomes InstanceNorm2d (index 1 keeps HyNet's key layout, parameter-free), and every
+    body FRN + TLU becomes BatchNorm2d(affine=False) + ReLU ('bn') or InstanceNorm2d(affine=False)
+    + ReLU ('in'); convs keep their biases; layer7 and the L2 normalisation are HyNet's."""
+
+    def __init__(self, norm):
+        super().__init__()
+        chans = [(1, 32, 1), (32, 32, 1), (32, 64, 2), (64, 64, 1), (64, 128, 2), (128, 128, 1)]
+        for i, (cin, cout, s) in enumerate(chans, 1):
+            mods = [nn.InstanceNorm2d(1, affine=False), nn.Identity()] if i == 1 else []
+            mods += [nn.Conv2d(cin, cout, 3, stride=s, padding=1, bias=True),
+                     bn(cout) if norm == 'bn' else nn.InstanceNorm2d(cout, affine=False), nn.ReLU()]
+            setattr(self, f'layer{i}', nn.Sequential(*mods))
+        self.layer7 = nn.Sequential(nn.Dropout(0.3), nn.Conv2d(128, 128, 8, bias=False), bn(128))
+
+    def forward(self, x):
+        for i in range(1, 8):
+            x = getattr(self, f'layer{i}')(x)
+        return lrn_l2(x).view(x.size(0), -1)
+
+
 NETS = {
     'tfeat': TFeat,
     'l2net': lambda: SOSNet(0.0),
@@ -190,15 +212,18 @@ NETS = {
     'sosnet+soa6': lambda: SolarLocal([6]),
     'sosnet+soa35': lambda: SolarLocal([3, 5]),
     'hynet': HyNet,
+    'hynet-bn': lambda: HyNetNormVariant('bn'),
+    'hynet-in': lambda: HyNetNormVariant('in'),
 }
 
 
-GRAD_ARCHS = ['tfeat', 'hardnet', 'sosnet+soa35', 'hynet']
+GRAD_ARCHS = ['tfeat', 'hardnet', 'sosnet+soa35', 'hynet', 'hynet-bn', 'hynet-in']
 GRAD_HEAD = 16
 
 
 def training_grads(net, x):
-    """Training mode (batch statistics), dropout off; loss = mean_i <d(x_i), d(x_{i+B/2})>."""
+    """Training mode (batch statistics), dropout off; loss = mean_i <d(x_i), d(x_{i+B/2})>.
+    The training-mode descriptors themselves are stored too ('outputs')."""
     for m in net.modules():
         if isinstance(m, nn.Dropout):
             m.p = 0.0
@@ -213,7 +238,8 @@ def training_grads(net, x):
         g = prm.grad.detach().reshape(-1).double()
         grads[k] = {'head': [float(f'{v:.8g}') for v in g[:GRAD_HEAD].tolist()], 'l1': float(g.abs().sum())}
     bns = [(k, b) for k, b in net.named_buffers() if k.endswith('running_mean')]
-    res = {'loss': float(loss), 'grads': grads}
+    res = {'loss': float(loss), 'grads': grads,
+           'outputs': [[float(f'{v:.8g}') for v in row] for row in d.detach().double().tolist()]}
     if bns:
         res['running_mean'] = {'key': bns[0][0], 'head': [float(f'{v:.8g}') for v in bns[0][1][:GRAD_HEAD].tolist()]}
     net.eval()

@@ -1,7 +1,7 @@
 import { SeededRng } from '@descbench/core';
 
 /** Networks checked against the reference PyTorch definitions (`scripts/torch_reference.py`). */
-export const REFERENCE_ARCHS = ['tfeat', 'l2net', 'hardnet', 'sosnet', 'sosnet+soa345', 'sosnet+soa6', 'hynet'];
+export const REFERENCE_ARCHS = ['tfeat', 'l2net', 'hardnet', 'sosnet', 'sosnet+soa345', 'sosnet+soa6', 'hynet', 'hynet-bn', 'hynet-in'];
 export const REFERENCE_SEED = 20;
 export const REFERENCE_BATCH = 3;
 
@@ -12,7 +12,7 @@ export function referenceInputs(): Float32Array {
 }
 
 /** Training-mode gradient check: archs, and how many leading gradient values per tensor are stored. */
-export const GRAD_ARCHS = ['tfeat', 'hardnet', 'sosnet+soa35', 'hynet'];
+export const GRAD_ARCHS = ['tfeat', 'hardnet', 'sosnet+soa35', 'hynet', 'hynet-bn', 'hynet-in'];
 export const GRAD_BATCH = 4;
 export const GRAD_HEAD = 16;
 
