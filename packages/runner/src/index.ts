@@ -56,6 +56,7 @@ export { runCi, defaultBaselinesDir, type CiOptions, type CiReport } from './ci/
 export type { CiCheckResult } from './ci/check';
 export { replayCheck, baselineFile, type CiReplay, type CiReplayOutput, type CiReplayRunner } from './ci/replay-check';
 export { exactValues } from './ci/exact-check';
+export { howAsmkKind, type HowCellSettings } from './engine/kinds/how-asmk';
 export { retrievalKind, type RetrievalKindOptions, type RetrievalCellSettings } from './engine/kinds/retrieval';
 export { retrievalText } from './retrieval/retrieval-text';
 export { loadRevisitopFeatures, type FeatureSource, type LoadedFeatures } from './retrieval/features-in';

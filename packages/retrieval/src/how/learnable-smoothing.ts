@@ -46,17 +46,28 @@ export function smoothingKernel(size: number, p: SmoothingParams): tf.Tensor2D {
   });
 }
 
+/**
+ * One `[size, size]` kernel over every channel: channels moved to the batch axis and a plain
+ * conv2d (its gradients exist on every tfjs backend, the depthwise ones not on wasm).
+ */
+function convPerChannel(x: tf.Tensor4D, k: tf.Tensor2D, size: number): tf.Tensor4D {
+  const [b, h, w, ch] = x.shape;
+  const xc = tf.reshape(tf.transpose(x, [0, 3, 1, 2]), [b * ch, h, w, 1]) as tf.Tensor4D;
+  const y = tf.conv2d(xc, tf.reshape(k, [size, size, 1, 1]) as tf.Tensor4D, 1, 'same');
+  return tf.transpose(tf.reshape(y, [b, ch, h, w]), [0, 2, 3, 1]) as tf.Tensor4D;
+}
+
+/** Sum of the kernel weights over the in-map positions, `[1, H, W, 1]`. */
+function kernelMass(h: number, w: number, k: tf.Tensor2D, size: number): tf.Tensor4D {
+  return tf.conv2d(tf.ones([1, h, w, 1]) as tf.Tensor4D, tf.reshape(k, [size, size, 1, 1]) as tf.Tensor4D, 1, 'same');
+}
+
 /** Smooth local features `[B, H, W, C]` with the learnable kernel; same shape out. */
 export function learnableSmoothing(x: tf.Tensor4D, size: number, p: SmoothingParams): tf.Tensor4D {
   checkSize(size);
   return tf.tidy(() => {
-    const [b, h, w, ch] = x.shape;
     const k = smoothingKernel(size, p);
-    const filter = tf.tile(tf.reshape(k, [size, size, 1, 1]), [1, 1, ch, 1]) as tf.Tensor4D;
-    const num = tf.depthwiseConv2d(x, filter, 1, 'same');
-    const den = tf.conv2d(tf.ones([1, h, w, 1]) as tf.Tensor4D, tf.reshape(k, [size, size, 1, 1]) as tf.Tensor4D, 1, 'same');
-    void b;
-    return tf.div(num, tf.maximum(den, 1e-12)) as tf.Tensor4D;
+    return tf.div(convPerChannel(x, k, size), tf.maximum(kernelMass(x.shape[1], x.shape[2], k, size), 1e-12)) as tf.Tensor4D;
   });
 }
 
@@ -64,9 +75,7 @@ export function learnableSmoothing(x: tf.Tensor4D, size: number, p: SmoothingPar
 export function averageSmoothing(x: tf.Tensor4D, size = 3): tf.Tensor4D {
   checkSize(size);
   return tf.tidy(() => {
-    const [, h, w] = x.shape;
-    const sum = tf.depthwiseConv2d(x, tf.ones([size, size, x.shape[3], 1]) as tf.Tensor4D, 1, 'same');
-    const count = tf.conv2d(tf.ones([1, h, w, 1]) as tf.Tensor4D, tf.ones([size, size, 1, 1]) as tf.Tensor4D, 1, 'same');
-    return tf.div(sum, count) as tf.Tensor4D;
+    const k = tf.ones([size, size]) as tf.Tensor2D;
+    return tf.div(convPerChannel(x, k, size), kernelMass(x.shape[1], x.shape[2], k, size)) as tf.Tensor4D;
   });
 }

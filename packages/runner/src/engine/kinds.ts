@@ -2,6 +2,7 @@ import { Registry } from '@descbench/core';
 import { csaAblationKind } from './kinds/csa-ablation';
 import { gradientsKind } from './kinds/gradients';
 import { hpatchesKind } from './kinds/hpatches';
+import { howAsmkKind } from './kinds/how-asmk';
 import { retrievalKind } from './kinds/retrieval';
 import { ubcKind } from './kinds/ubc';
 import type { CellContext, CellSpec, CellValue, TableKind } from './types';
@@ -10,7 +11,7 @@ import type { CellContext, CellSpec, CellValue, TableKind } from './types';
  * The table kinds this project can replay, registered explicitly here (no import side effects):
  * one line per kind. `bench list` and `bench replay` ask this registry what replays.
  */
-const BUILTIN_KINDS: TableKind[] = [ubcKind, retrievalKind, csaAblationKind, hpatchesKind, gradientsKind];
+const BUILTIN_KINDS: TableKind[] = [ubcKind, retrievalKind, csaAblationKind, hpatchesKind, gradientsKind, howAsmkKind];
 
 let registry: Registry<TableKind> | undefined;
 

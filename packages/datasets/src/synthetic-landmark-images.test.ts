@@ -1,0 +1,24 @@
+import { generateRevisitopGnd } from './synthetic-retrieval-features';
+import { renderLandmarkClusters, renderRevisitopImages, subsetRevisitopGnd } from './synthetic-landmark-images';
+
+describe('generated landmark images', () => {
+  const gnd = subsetRevisitopGnd(generateRevisitopGnd('roxford5k', { images: 300, queries: 12 }), { queries: 4, perList: 5, others: 10 });
+
+  test('a subset keeps the lists consistent with the re-indexed image list', () => {
+    expect(gnd.qimlist).toHaveLength(4);
+    for (const q of gnd.gnd) for (const i of [...q.easy, ...q.hard, ...q.junk]) expect(i).toBeLessThan(gnd.imlist.length);
+    expect(gnd.gnd.some((q) => q.easy.length + q.hard.length > 0)).toBe(true);
+  });
+
+  test('deterministic per seed; every image has the asked size; clusters differ', () => {
+    const a = renderRevisitopImages(gnd, { dataset: 'roxford5k', size: 48 });
+    const b = renderRevisitopImages(gnd, { dataset: 'roxford5k', size: 48 });
+    expect(a.db[3]).toEqual(b.db[3]);
+    expect(a.db).toHaveLength(gnd.imlist.length);
+    expect(a.queries[0]!.length).toBe(48 * 48);
+    const c = renderLandmarkClusters({ split: 'train', clusters: 3, views: 4, size: 32 });
+    expect(c.clusters).toHaveLength(3);
+    expect(c.clusters[1]![2]).toEqual(renderLandmarkClusters({ split: 'train', clusters: 3, views: 4, size: 32 }).clusters[1]![2]);
+    expect(c.clusters[1]![2]).not.toEqual(c.clusters[2]![2]);
+  });
+});

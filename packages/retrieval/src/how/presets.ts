@@ -1,0 +1,66 @@
+import { InputError } from '@descbench/core';
+import { TINY_BACKBONE, type TinyBackboneConfig } from './backbone';
+
+/**
+ * Sizes of a HOW replay per profile. `tiny` and `smoke` run the small tfjs backbone on generated
+ * images on a CPU in seconds / minutes. The paper's setting (ResNet-18 from ImageNet, image side
+ * 1024, scales 2 .. 1/4, 1000 features, 65,536 words) is recorded in PAPER_HOW_SETTINGS for the
+ * record; it needs the ONNX ResNet and real images, which this replay does not run.
+ */
+export const HOW_PROFILES = ['tiny', 'smoke'] as const;
+export type HowProfile = (typeof HOW_PROFILES)[number];
+
+export interface HowProfileSettings {
+  backbone: TinyBackboneConfig;
+  dim: number;
+  imageSize: number;
+  scales: number[];
+  topk: number;
+  codebookSize: number;
+  train: { clusters: number; views: number; steps: number; negatives: number; lr: number };
+  val: { clusters: number; views: number };
+  revisitop: { queries: number; perList: number; others: number };
+}
+
+export const HOW_PROFILE_SETTINGS: Record<HowProfile, HowProfileSettings> = {
+  tiny: {
+    backbone: TINY_BACKBONE,
+    dim: 128,
+    imageSize: 40,
+    scales: [1, 0.707],
+    topk: 100,
+    codebookSize: 32,
+    train: { clusters: 12, views: 3, steps: 20, negatives: 2, lr: 3e-4 },
+    val: { clusters: 8, views: 4 },
+    revisitop: { queries: 6, perList: 4, others: 12 },
+  },
+  smoke: {
+    backbone: TINY_BACKBONE,
+    dim: 128,
+    imageSize: 48,
+    scales: [1, 0.707, 0.5],
+    topk: 200,
+    codebookSize: 64,
+    train: { clusters: 80, views: 3, steps: 200, negatives: 2, lr: 3e-4 },
+    val: { clusters: 20, views: 4 },
+    revisitop: { queries: 20, perList: 8, others: 60 },
+  },
+};
+
+/** HOW / FIRe's published settings (PROTOCOLS.md, "HOW / FIRe with ASMK"). */
+export const PAPER_HOW_SETTINGS = {
+  imageSide: 1024,
+  scales: [2.0, 1.414, 1.0, 0.707, 0.5, 0.353, 0.25],
+  topk: 1000,
+  dim: 128,
+  codebookSize: 65536,
+  dbAssignment: 1,
+  queryAssignment: 5,
+  alpha: 3,
+  threshold: 0,
+} as const;
+
+export function parseHowProfile(p: string): HowProfile {
+  if ((HOW_PROFILES as readonly string[]).includes(p)) return p as HowProfile;
+  throw new InputError(`HOW replays run at --profile ${HOW_PROFILES.join(' or ')}; "${p}" (the paper's ResNet-18 at side 1024 on real images) is not available here`, { at: '--profile' });
+}
