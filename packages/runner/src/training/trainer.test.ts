@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateSyntheticUbc, loadUbcDataset } from '@descbench/datasets';
@@ -75,6 +75,15 @@ describe('trainDescriptor (L2-Net + HardNet loss, wasm)', () => {
     expect(resumed.epochs.map((e) => e.fpr95)).toEqual(first.epochs.map((e) => e.fpr95));
     expect(weightsOf(resumed.weights)).toEqual(weightsOf(first.weights));
     expect(readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2);
+  });
+
+  test('without checkpoints (a replay cell): no checkpoint files, the same weights, returned on the heap; one time per step', async () => {
+    const run = await trainDescriptor(data, { ...short('d'), checkpoints: false });
+    expect(readdirSync(join(root, 'd')).filter((f) => f.startsWith('checkpoint-'))).toEqual([]);
+    expect(weightsOf(run.weights)).toEqual(weightsOf(first.weights));
+    expect([...run.stateDict].map(([k, v]) => [k, Array.from(v.data)])).toEqual(weightsOf(first.weights));
+    expect(run.stepSeconds).toHaveLength(2 * 4);
+    expect(run.stepSeconds.every((s) => s > 0)).toBe(true);
   });
 
   test('refuses to resume a folder that holds another configuration', async () => {

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs-core';
 import { createProgress, InputError, log, SeededRng, writeFileAtomicSync } from '@descbench/core';
 import { PointPairSampler, type PatchSet, type UbcPairs } from '@descbench/datasets';
@@ -36,6 +37,11 @@ export interface TrainOptions {
   evalEachEpoch?: boolean;
   /** Stop after this many optimiser steps of this call (tests use it to simulate a crash). */
   stopAfterSteps?: number;
+  /**
+   * Write a checkpoint per epoch so that a killed run resumes (default true). A replay cell turns
+   * it off: a killed cell is recomputed whole, so its checkpoints would only cost time.
+   */
+  checkpoints?: boolean;
 }
 
 /** One line of `metrics.jsonl`. */
@@ -57,6 +63,10 @@ export interface TrainResult {
   /** FPR@95 of the network before any step (at initialisation); null when per-epoch evaluation is off. */
   initialFpr95: number | null;
   stopped: boolean;
+  /** The final weights in PyTorch layout, on the heap (what `weights` holds), so a caller need not read them back. */
+  stateDict: StateDict;
+  /** Wall seconds of each optimiser step of this call (batch assembly, forward, backward, update), in order. */
+  stepSeconds: number[];
 }
 
 /** The resolved configuration of a run; a resumed run must match it exactly. */
@@ -165,6 +175,7 @@ export async function trainDescriptor(data: TrainingData, o: TrainOptions): Prom
   const total = cfg.epochs * cfg.stepsPerEpoch;
   let stepsThisCall = 0;
   let stopped = false;
+  const stepSeconds: number[] = [];
   for (let epoch = startEpoch; epoch <= cfg.epochs && !stopped; epoch++) {
     const t0 = Date.now();
     const sampler = new PointPairSampler(data.pointIds, cfg.pairsPerBatch, new SeededRng(cfg.seed).fork(epoch).int(0, 2 ** 31 - 1));
@@ -178,10 +189,12 @@ export async function trainDescriptor(data: TrainingData, o: TrainOptions): Prom
         break;
       }
       const k = (epoch - 1) * cfg.stepsPerEpoch + s;
+      const stepStart = performance.now();
       lr = learningRate(cfg, k, total);
       const b = sampler.next();
       const { a, p } = pairBatchTensors(data.patches, b.anchors, b.positives, augRng);
       lossSum += trainStep(net, trainable, keyOfVariable, opt, loss, a, p, data.patches.size, cfg.seed * 1_000_003 + k, lr);
+      stepSeconds.push((performance.now() - stepStart) / 1000);
       stepsThisCall++;
       progress.tick();
     }
@@ -200,14 +213,15 @@ export async function trainDescriptor(data: TrainingData, o: TrainOptions): Prom
     // Metrics first: a kill before the checkpoint resumes from the previous epoch and recomputes
     // this one (its stale line is dropped on resume); the other order would lose its metrics.
     writeFileAtomicSync(metricsFile, epochs.map((x) => JSON.stringify(x)).join('\n') + '\n');
-    saveCheckpoint(o.out, epoch, net, opt, { initial_fpr95: String(initialFpr95), epoch: String(epoch) });
+    if (o.checkpoints ?? true) saveCheckpoint(o.out, epoch, net, opt, { initial_fpr95: String(initialFpr95), epoch: String(epoch) });
     log.info(`epoch ${epoch}: loss ${m.loss.toFixed(4)}${m.fpr95 !== null ? `, FPR@95 ${(100 * m.fpr95).toFixed(2)}% on ${m.held_out}` : ''}`);
   }
   const weights = join(o.out, 'weights.safetensors');
-  if (!stopped) writeAtomicSafetensors(weights, net.stateDict(), { model: cfg.model, seed: String(cfg.seed), preset: cfg.preset });
+  const stateDict = net.stateDict();
+  if (!stopped) writeAtomicSafetensors(weights, stateDict, { model: cfg.model, seed: String(cfg.seed), preset: cfg.preset });
   opt.dispose();
   net.dispose();
-  return { out: o.out, weights, epochs, initialFpr95, stopped };
+  return { out: o.out, weights, epochs, initialFpr95, stopped, stateDict, stepSeconds };
 }
 
 /** One optimiser step: forward anchors and positives separately (as the reference trainers), loss, gradients, update. */

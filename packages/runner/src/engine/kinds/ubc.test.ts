@@ -84,6 +84,14 @@ describe('ubc kind: replay', () => {
     expect(record.cells).toHaveLength(2);
     expect(record.cells.every((c: { data: string; worker: string; settings: { recipe: { name: string; source: string } } }) => c.data === 'synthetic' && /^(inline|pid:\d+)$/.test(c.worker) && c.settings.recipe.name === 'solar-sosnet+' && c.settings.recipe.source.length > 0)).toBe(true);
     expect(record.reference_delta.cells).toHaveLength(3);
+    // where each cell's time went (benchmarks/speed/replay-cell.js reads it): 4 tiny steps, the patches of two test subsets
+    for (const v of r.values) {
+      expect(v.extra).toMatchObject({ steps: 4, runtime: 'onnx', eval_patches: expect.any(Number) });
+      const sec = v.extra!.seconds as Record<string, number>;
+      expect(Object.keys(sec).sort()).toEqual(['data', 'eval', 'eval_build', 'train', 'train_step_median', 'train_steps']);
+      expect(sec.train_steps).toBeLessThanOrEqual(sec.train!);
+      expect(v.extra!.eval_patches).toBeGreaterThan(256);
+    }
     expect(readdirSync(join(resultsDir, 'solar-supp/table1')).filter((f) => f.startsWith('.'))).toEqual([]);
   });
 

@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { InputError, log, parseBackendName } from '@descbench/core';
 import { resolveDataRoot, resolveUbcSubset, type UbcSubset } from '@descbench/datasets';
 import { parseFpr95Convention } from '@descbench/metrics';
-import { createModel, listModels, modelSpec, paramTable, parseModelName, readSafetensors, useTfjsBackend, type PatchDescriptor } from '@descbench/models';
+import { createModel, listModels, modelSpec, paramTable, parseModelName, useTfjsBackend, type PatchDescriptor } from '@descbench/models';
 import type { ReferenceTable } from '../../tables/reference-table';
 import type { ColumnSpec } from '../../tables/schema';
 import { parseProfile, PROFILE_SCALES, trainingPreset, type TrainingPreset } from '../../training/presets';
@@ -251,30 +252,54 @@ function subset(name: UbcSubset, s: UbcCellSettings, ctx: CellContext): ReturnTy
   return d;
 }
 
+/** Distinct patches a set of pairs uses (what the evaluation describes). */
+function pairPatchCount(pairs: { patch1: Int32Array; patch2: Int32Array }): number {
+  return new Set([...pairs.patch1, ...pairs.patch2]).size;
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length === 0 ? 0 : s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+};
+
 async function ubcCompute(c: CellSpec, ctx: CellContext): Promise<CellValue> {
   const s = c.settings as UbcCellSettings;
   await useTfjsBackend(parseBackendName(s.backend));
   const convention = parseFpr95Convention(s.convention);
   let descriptor: PatchDescriptor;
   const extra: Record<string, unknown> = { mode: s.mode, backend: s.backend };
+  // Where a cell's time goes (benchmarks/speed/replay-cell.js compares it with the kernels' speed).
+  const seconds: Record<string, number> = {};
+  let started = performance.now();
   if (s.mode === 'train') {
     const tr = subset(s.train as UbcSubset, s, ctx);
-    const started = Date.now();
+    seconds.data = (performance.now() - started) / 1000;
+    started = performance.now();
+    // No per-epoch checkpoints: a killed cell is recomputed whole. The weights stay on the heap.
     const trained = await trainDescriptor(
       { name: tr.name, patches: tr.ds.patches, pointIds: tr.ds.pointIds, heldOut: { name: tr.name, patches: tr.ds.patches, pairs: tr.ds.pairs! } },
-      { preset: trainingPreset(s.recipe!.name), model: s.model, profile: parseProfile(s.profile), seed: c.seed, out: join(ctx.workDir, 'train'), evalEachEpoch: false },
+      { preset: trainingPreset(s.recipe!.name), model: s.model, profile: parseProfile(s.profile), seed: c.seed, out: join(ctx.workDir, 'train'), evalEachEpoch: false, checkpoints: false },
     );
-    extra.train_seconds = (Date.now() - started) / 1000;
+    extra.train_seconds = (performance.now() - started) / 1000;
     extra.recipe = s.recipe!.name;
     extra.final_loss = trained.epochs.at(-1)?.loss ?? null;
-    descriptor = await createModel(s.model, { weights: readSafetensors(trained.weights).tensors });
+    extra.steps = trained.stepSeconds.length;
+    seconds.train = extra.train_seconds as number;
+    seconds.train_steps = trained.stepSeconds.reduce((a, b) => a + b, 0);
+    seconds.train_step_median = median(trained.stepSeconds);
+    started = performance.now();
+    descriptor = await createModel(s.model, { weights: trained.stateDict });
   } else if (s.mode === 'weights') {
     descriptor = await createModel(s.model, { weights: s.weights!.file });
     extra.weights = s.weights!.file;
   } else {
     descriptor = await createModel(s.model);
   }
+  seconds.eval_build = (performance.now() - started) / 1000;
+  started = performance.now();
   const values: Record<string, number> = {};
+  let evalPatches = 0;
   try {
     const byTest = new Map<UbcSubset, number>();
     for (const [col, test] of Object.entries(s.tests)) {
@@ -282,6 +307,7 @@ async function ubcCompute(c: CellSpec, ctx: CellContext): Promise<CellValue> {
       if (fpr === undefined) {
         const te = subset(test, s, ctx);
         fpr = await descriptorFpr95(descriptor, te.ds.patches, te.ds.pairs!, convention);
+        evalPatches += pairPatchCount(te.ds.pairs!);
         byTest.set(test, fpr);
       }
       values[col] = 100 * fpr;
@@ -289,6 +315,10 @@ async function ubcCompute(c: CellSpec, ctx: CellContext): Promise<CellValue> {
   } finally {
     descriptor.dispose();
   }
+  seconds.eval = (performance.now() - started) / 1000;
+  extra.eval_patches = evalPatches;
+  extra.runtime = descriptor.runtime;
+  extra.seconds = seconds;
   if (s.extraParams !== null) values[s.extraParams.column] = s.extraParams.value;
   return { values, data: s.data.kind, extra };
 }
