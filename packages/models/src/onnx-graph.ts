@@ -84,10 +84,21 @@ export function buildOnnxModel(spec: NetSpec, sd: StateDict, o: { attentionOutpu
       case 'frn': {
         const epsT = sd.get(`${l.key}.eps`);
         const eps = Math.abs(epsT?.data[0] ?? l.eps);
+        // nu2 = mean_HW(x^2) per (b, c), then one BatchNormalization over the B*C "channels" of x
+        // viewed as [1, B*C, H, W] with mean 0, variance nu2 and FRN's weight and bias:
+        // x / sqrt(nu2 + |eps|) * weight + bias in one pass (a Mul and an Add took two).
         const nu2 = node('Mul', [node('ReduceSumSquare', [x], [ints('axes', [2, 3]), int('keepdims', 1)]), scalar(1 / (hIn * wIn))]);
-        // per-(b, c) scale weight / sqrt(nu2 + |eps|) first: one full-size Mul instead of two
-        const scale = node('Mul', [node('Reciprocal', [node('Sqrt', [node('Add', [nu2, scalar(eps)])])]), weight(`${l.key}.weight`)]);
-        x = node('Add', [node('Mul', [x, scale]), weight(`${l.key}.bias`)]);
+        const perSample = node('Shape', [nu2]);
+        const flat = (t: string): string => node('Reshape', [node('Expand', [t, perSample]), int64Init(fresh('shape'), [-1])]);
+        const x1 = node('Reshape', [x, int64Init(fresh('shape'), [1, -1, hIn, wIn])]);
+        const w4 = (key: string): string => {
+          const t = sd.get(key);
+          if (t === undefined) throw new Error(`state dict lacks ${key}`);
+          return floatInit(key, [1, cIn, 1, 1], t.data);
+        };
+        const zero = floatInit(fresh('zero'), [1, 1, 1, 1], [0]);
+        const y1 = node('BatchNormalization', [x1, flat(w4(`${l.key}.weight`)), flat(w4(`${l.key}.bias`)), flat(zero), node('Reshape', [nu2, int64Init(fresh('shape'), [-1])])], [float('epsilon', eps)]);
+        x = node('Reshape', [y1, int64Init(fresh('shape'), [-1, cIn, hIn, wIn])]);
         break;
       }
       case 'tlu':
