@@ -1,3 +1,4 @@
+import { registerWasmBlockReduce } from './wasm-block-reduce';
 import { registerWasmConvFilterGradient } from './wasm-conv-filter-grad';
 import { registerWasmConvInputGradient } from './wasm-conv-input-grad';
 import { registerWasmFastSlice } from './wasm-fast-slice';
@@ -9,7 +10,8 @@ import { registerWasmSwapTranspose } from './wasm-swap-transpose';
  * filter gradient (missing) and input gradient (a naive loop), both rebuilt from XNNPACK
  * kernels; few-row matrix products (BatchNorm's GEMM reductions, which made wasm pack a large
  * operand per call) and short-run slices (the pad gradient) as loops on the wasm heap; the
- * first/last-axis swap transpose as two fast wasm transposes.
+ * first/last-axis swap transpose as two fast wasm transposes; sums and means over a block of
+ * axes other than the last (broadcast-weight gradients, FRN's spatial mean) in one pass.
  * Idempotent; call after loading `@tensorflow/tfjs-backend-wasm`.
  */
 export function registerWasmTrainingKernels(): void {
@@ -18,4 +20,5 @@ export function registerWasmTrainingKernels(): void {
   registerWasmSkinnyMatMul();
   registerWasmFastSlice();
   registerWasmSwapTranspose();
+  registerWasmBlockReduce();
 }

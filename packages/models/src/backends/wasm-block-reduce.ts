@@ -1,0 +1,66 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { overrideWasmKernel, type WasmHeapBackend } from './wasm-heap';
+
+const SUM = Symbol.for('descbench.wasmBlockSum');
+const MEAN = Symbol.for('descbench.wasmBlockMean');
+
+/**
+ * A reduction over a contiguous block of axes that excludes the last one, as `[outer, M, N]`
+ * (reduce M); `undefined` for any other reduction (the last axis, scattered axes, all axes).
+ */
+export function blockReduction(shape: readonly number[], axis: number | number[]): { outer: number; m: number; n: number; outShape: number[]; keptShape: number[] } | undefined {
+  const rank = shape.length;
+  const axes = [...new Set((Array.isArray(axis) ? axis : [axis]).map((a) => (a < 0 ? a + rank : a)))].sort((a, b) => a - b);
+  if (axes.length === 0) return undefined;
+  const first = axes[0]!;
+  const last = axes.at(-1)!;
+  if (last - first + 1 !== axes.length || last >= rank - 1) return undefined;
+  const prod = (xs: readonly number[]): number => xs.reduce((a, b) => a * b, 1);
+  return {
+    outer: prod(shape.slice(0, first)),
+    m: prod(shape.slice(first, last + 1)),
+    n: prod(shape.slice(last + 1)),
+    outShape: shape.filter((_, i) => i < first || i > last),
+    keptShape: shape.map((d, i) => (i >= first && i <= last ? 1 : d)),
+  };
+}
+
+function reduceBlock(args: Parameters<tf.KernelFunc>[0], mean: boolean): tf.TensorInfo | undefined {
+  const { x } = args.inputs as { x: tf.TensorInfo };
+  const { axis, keepDims } = args.attrs as { axis: number | number[]; keepDims: boolean };
+  if (x.dtype !== 'float32') return undefined;
+  const r = blockReduction(x.shape, axis);
+  // Small tensors: wasm's own kernel is as fast and this saves nothing.
+  if (r === undefined || r.m * r.n * r.outer < 4096) return undefined;
+  const be = args.backend as unknown as WasmHeapBackend;
+  const out = be.makeOutput(keepDims ? r.keptShape : r.outShape, 'float32');
+  // Views after makeOutput: an allocation can grow (and so detach) the heap.
+  const xv = be.typedArrayFromHeap(x) as Float32Array;
+  const ov = be.typedArrayFromHeap(out) as Float32Array;
+  const { outer, m, n } = r;
+  const acc = new Float64Array(n);
+  const scale = mean ? 1 / m : 1;
+  for (let o = 0; o < outer; o++) {
+    acc.fill(0);
+    const base = o * m * n;
+    for (let i = 0; i < m; i++) {
+      const row = base + i * n;
+      for (let j = 0; j < n; j++) acc[j]! += xv[row + j]!;
+    }
+    for (let j = 0; j < n; j++) ov[o * n + j] = acc[j]! * scale;
+  }
+  return out;
+}
+
+/**
+ * `Sum` and `Mean` on wasm over a contiguous block of axes other than the last, e.g. the
+ * per-channel gradient sums over [B, H, W] of a broadcast weight, or FRN's mean over [H, W] of
+ * NHWC maps: wasm transposes the reduced axes to the end first (a full copy) and then reduces;
+ * here it is one pass over the input on the wasm heap, accumulating in float64. Other
+ * reductions go to wasm's own kernels.
+ */
+export function registerWasmBlockReduce(): boolean {
+  const a = overrideWasmKernel('Sum', SUM, (args) => reduceBlock(args, false), tf);
+  const b = overrideWasmKernel('Mean', MEAN, (args) => reduceBlock(args, true), tf);
+  return a || b;
+}
