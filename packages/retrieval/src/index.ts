@@ -53,3 +53,4 @@ export { howContrastiveLoss, HOW_MARGIN } from './how/how-loss';
 export { trainHow, type HowTrainOptions, type HowTrainResult } from './how/how-trainer';
 export { howAsmkScores, rankByScore, type HowAsmkOptions } from './how/how-asmk';
 export { HOW_PROFILES, HOW_PROFILE_SETTINGS, PAPER_HOW_SETTINGS, parseHowProfile, type HowProfile, type HowProfileSettings } from './how/presets';
+export { OnnxHowExtractor, attentionAndSmoothing, type LocalWhitening, type OnnxHowOptions } from './how/onnx-local';
