@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { resizePatches } from './patch-resize';
 import { decodeBmp8 } from './bmp';
 import { sharedFiles } from '../../core/src/__fixtures__/shared';
+import { opencvResizeCases } from './__fixtures__/opencv-resize-inputs';
+import opencvFixture from './__fixtures__/opencv-resize.json';
 
 /** The LCG the fixture script used (x = (1103515245 x + 12345) mod 2^31, byte = (x >> 16) & 255). */
 function lcgBytes(n: number, seed: number): Uint8Array {
@@ -71,5 +73,24 @@ shared.describe('pil-antialias on a real UBC tile', () => {
       for (let y = 0; y < 64; y++) cut.set(px.subarray((r * 64 + y) * 1024 + c * 64, (r * 64 + y) * 1024 + c * 64 + 64), (k * 64 + y) * 64);
     }
     expect(sha(resizePatches(cut, 256, 64, 32, 'pil-antialias'))).toBe('16411c7062b7599c64407d4401d85bd2da18c72831593c2489c47cc7ad156f52');
+  });
+});
+
+// `scripts/opencv_resize_fixture.py` (OpenCV 4.6, `cv2.resize(p, (to, to))`, INTER_LINEAR) on the
+// inputs of `__fixtures__/opencv-resize-inputs.ts`: generated HPatches patches and seeded noise.
+describe('resizePatches opencv-linear (bit-exact with cv2.resize INTER_LINEAR)', () => {
+  const cases = opencvResizeCases();
+  it.each(opencvFixture.cases.map((c) => [c.name, c] as const))('%s', (name, want) => {
+    const c = cases.find((x) => x.name === name)!;
+    expect({ from: c.from, to: c.to, n: c.n, input: sha(c.data) }).toEqual({ from: want.from, to: want.to, n: want.n, input: want.input_sha256 });
+    const out = resizePatches(c.data, c.n, c.from, c.to, 'opencv-linear');
+    expect(Array.from(out.subarray(0, 16))).toEqual(want.head);
+    expect(sha(out)).toBe(want.output_sha256);
+  });
+  it('differs from pil-antialias at 65 -> 32', () => {
+    const c = cases[0]!;
+    const a = resizePatches(c.data, c.n, 65, 32, 'opencv-linear');
+    const b = resizePatches(c.data, c.n, 65, 32, 'pil-antialias');
+    expect(a.some((v, i) => v !== b[i])).toBe(true);
   });
 });

@@ -10,14 +10,20 @@
  *   triangle filter stretched by the scale (support 2 at 2x, taps 1/8, 3/8, 3/8, 1/8, renormalised at
  *   the borders), coefficients in 22-bit fixed point, horizontal pass to uint8, then vertical.
  *   Reimplemented from the algorithm in PIL's `Resample.c`, bit-exact for 8-bit images.
+ * - `opencv-linear`: `cv2.resize(x, (to, to))` with the default `INTER_LINEAR` on uint8 at any
+ *   scale, as HardNet's and HyNet's HPatches code resizes the 65 px patches. No antialiasing: each
+ *   output pixel blends the 2x2 source pixels around `(d + 0.5) * from / to - 0.5`, with OpenCV's
+ *   11-bit fixed-point weights and its integer rounding (see `OpenCvLinearResampler`). At exactly
+ *   2x OpenCV switches to its area resize, so this is `box2x2` there. Bit-exact with OpenCV 4.6
+ *   (`scripts/opencv_resize_fixture.py`).
  */
-export type ResizeConvention = 'box2x2' | 'pil-antialias';
+export type ResizeConvention = 'box2x2' | 'pil-antialias' | 'opencv-linear';
 
-export const RESIZE_CONVENTIONS: readonly ResizeConvention[] = ['box2x2', 'pil-antialias'];
+export const RESIZE_CONVENTIONS: readonly ResizeConvention[] = ['box2x2', 'pil-antialias', 'opencv-linear'];
 
 /**
  * Resize `n` square patches `[n, from, from]` to `[n, to, to]` (uint8, row-major).
- * `box2x2` needs `from == 2 * to`; `pil-antialias` takes any sizes.
+ * `box2x2` needs `from == 2 * to`; `pil-antialias` and `opencv-linear` take any sizes.
  */
 export function resizePatches(
   src: Uint8Array,
@@ -36,6 +42,12 @@ export function resizePatches(
   }
   if (convention === 'pil-antialias') {
     const r = new PilResampler(from, to);
+    for (let p = 0; p < n; p++) r.run(src, p * from * from, out, p * to * to);
+    return out;
+  }
+  if (convention === 'opencv-linear') {
+    if (from === 2 * to) return resizePatches(src, n, from, to, 'box2x2', out);
+    const r = new OpenCvLinearResampler(from, to);
     for (let p = 0; p < n; p++) r.run(src, p * from * from, out, p * to * to);
     return out;
   }
@@ -154,6 +166,97 @@ class PilResampler {
       for (let xx = 0; xx < to; xx++) {
         const ss = acc[xx] as number;
         out[o + xx] = ss >= top ? 255 : ss <= 0 ? 0 : ss >> PRECISION_BITS;
+      }
+    }
+  }
+}
+
+/** OpenCV's fixed-point scale for the bilinear weights of 8-bit images (11 bits). */
+const CV_COEF_SCALE = 2048;
+
+/** Round half to even, as `cvRound` (the FPU's default rounding) does. */
+function roundHalfEven(v: number): number {
+  const r = Math.round(v);
+  return r - v === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+interface LinearTaps {
+  /** First source index of each output position (may be -1 or `from - 1` on the vertical axis). */
+  ofs: Int32Array;
+  /** Weights `[to, 2]` summing to 2048. */
+  w: Int32Array;
+}
+
+/**
+ * OpenCV's INTER_LINEAR taps for one axis. The source position is computed in double from the
+ * inverse of the double `to / from` ratio, then stored as a float; its fractional part (float) and
+ * `1 - frac` (float) become 11-bit weights by round-half-even. Horizontally (`clampWeights`),
+ * positions left of 0 or at/after the last pixel snap to that pixel with weights (2048, 0);
+ * vertically OpenCV keeps the position and weights and clamps the two row indices instead, so a
+ * border row is blended with itself (two separately truncated products: it can differ by one).
+ */
+function linearTaps(from: number, to: number, clampWeights: boolean): LinearTaps {
+  const scale = 1 / (to / from);
+  const ofs = new Int32Array(to);
+  const w = new Int32Array(2 * to);
+  for (let d = 0; d < to; d++) {
+    let f = Math.fround((d + 0.5) * scale - 0.5);
+    let s = Math.floor(f);
+    f = Math.fround(f - s);
+    if (clampWeights && s < 0) (f = 0), (s = 0);
+    if (clampWeights && s >= from - 1) (f = 0), (s = from - 1);
+    ofs[d] = s;
+    w[2 * d] = roundHalfEven(Math.fround(1 - f) * CV_COEF_SCALE);
+    w[2 * d + 1] = roundHalfEven(f * CV_COEF_SCALE);
+  }
+  return { ofs, w };
+}
+
+/**
+ * One square `cv2.resize(..., INTER_LINEAR)` of uint8: a horizontal pass into int rows scaled by
+ * 2048 (exact), then the vertical blend OpenCV does in 16-bit-friendly steps: each row value is
+ * shifted right by 4, multiplied by its weight and shifted right by 16, the two products summed,
+ * and the sum rounded as `(s + 2) >> 2` (total shift 22 = 2 x 11 bits).
+ */
+class OpenCvLinearResampler {
+  private readonly tx: LinearTaps;
+  private readonly ty: LinearTaps;
+  private readonly rows: Int32Array;
+  constructor(
+    private readonly from: number,
+    private readonly to: number,
+  ) {
+    this.tx = linearTaps(from, to, true);
+    this.ty = linearTaps(from, to, false);
+    this.rows = new Int32Array(from * to);
+  }
+
+  run(src: Uint8Array, s0: number, out: Uint8Array, o0: number): void {
+    const { from, to, rows } = this;
+    const { ofs, w } = this.tx;
+    const last = from - 1;
+    // Horizontal pass: [from, from] -> [from, to], values * 2048.
+    for (let y = 0; y < from; y++) {
+      const row = s0 + y * from;
+      for (let d = 0; d < to; d++) {
+        const sx = ofs[d] as number;
+        const sx1 = sx < last ? sx + 1 : last;
+        rows[y * to + d] = (src[row + sx] as number) * (w[2 * d] as number) + (src[row + sx1] as number) * (w[2 * d + 1] as number);
+      }
+    }
+    // Vertical pass: [from, to] -> [to, to].
+    const ty = this.ty;
+    const clampRow = (i: number): number => (i < 0 ? 0 : i > last ? last : i) * to;
+    for (let d = 0; d < to; d++) {
+      const sy = ty.ofs[d] as number;
+      const r0 = clampRow(sy);
+      const r1 = clampRow(sy + 1);
+      const b0 = ty.w[2 * d] as number;
+      const b1 = ty.w[2 * d + 1] as number;
+      const o = o0 + d * to;
+      for (let x = 0; x < to; x++) {
+        const v = (((b0 * ((rows[r0 + x] as number) >> 4)) >> 16) + ((b1 * ((rows[r1 + x] as number) >> 4)) >> 16) + 2) >> 2;
+        out[o + x] = v > 255 ? 255 : v;
       }
     }
   }
