@@ -20,7 +20,7 @@ export const describeCommand: CommandFactory = () => ({
       .option('runtime', { choices: ['onnx', 'tfjs'] as const, default: 'onnx' as const, describe: 'Inference engine' })
       .option('backend', { type: 'string', default: 'auto', describe: `tfjs backend for --runtime tfjs: ${BACKENDS.join(', ')}` })
       .option('batch-size', { type: 'number', default: 256 })
-      .option('resize', { choices: ['box2x2', 'box2x2-float', 'pil-antialias'] as const, describe: 'Downsampling to the model size (default box2x2 for 2x: OpenCV uint8; box2x2-float keeps the mean unrounded)' })
+      .option('resize', { choices: ['box2x2', 'box2x2-float', 'pil-antialias', 'opencv-linear'] as const, describe: 'Downsampling to the model size (default box2x2 for 2x: OpenCV uint8; box2x2-float keeps the mean unrounded; else pil-antialias; opencv-linear: cv2.resize INTER_LINEAR at any scale)' })
       .option('seed', { type: 'number', describe: 'Seed of random weights (no --weights)' })
       .option('providers', { type: 'string', default: 'cpu', describe: 'onnxruntime execution providers, comma-separated (cpu, webgpu, cuda)' })
       .option('json', { type: 'boolean', default: false, describe: 'Print a JSON summary on stdout' }),
@@ -33,7 +33,7 @@ export const describeCommand: CommandFactory = () => ({
     runtime: 'onnx' | 'tfjs';
     backend: string;
     batchSize: number;
-    resize?: 'box2x2' | 'box2x2-float' | 'pil-antialias';
+    resize?: 'box2x2' | 'box2x2-float' | 'pil-antialias' | 'opencv-linear';
     seed?: number;
     providers: string;
     json: boolean;

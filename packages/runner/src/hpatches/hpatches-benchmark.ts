@@ -103,7 +103,10 @@ export function loadHPatchesBenchmark(releaseDir: string, tasksDir: string, spli
 
 /** Patches fed to a network: resized from 65 px to its input size (`convention`) and scaled to [0, 1]. */
 export interface DescribeHPatchesOptions {
-  /** Default `pil-antialias` (65 -> 32 is not an exact 2x, so `box2x2` does not apply). */
+  /**
+   * Default `pil-antialias` (65 -> 32 is not an exact 2x, so `box2x2` does not apply); the HyNet
+   * replays (hpatches kind) pass `opencv-linear`, as HardNet's / HyNet's code resizes.
+   */
   resize?: ResizeConvention;
   batch?: number;
   onProgress?: (done: number, total: number) => void;

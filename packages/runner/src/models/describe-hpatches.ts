@@ -80,7 +80,7 @@ async function describeSet(model: PatchDescriptor, pixels: Uint8Array, count: nu
   let floatBox = false;
   if (size !== P) {
     const conv: DescribeResize = o.resize ?? (size === 2 * P ? 'box2x2' : 'pil-antialias');
-    if (conv !== 'pil-antialias' && size !== 2 * P) throw new InputError(`${conv} needs ${2 * P}px patches, got ${size}px`, { at: '--resize' });
+    if ((conv === 'box2x2' || conv === 'box2x2-float') && size !== 2 * P) throw new InputError(`${conv} needs ${2 * P}px patches, got ${size}px`, { at: '--resize' });
     if (conv === 'box2x2-float') floatBox = true;
     else px = resizePatches(pixels, count, size, P, conv);
   }

@@ -33,7 +33,8 @@ export interface DescribeOptions {
   /**
    * Downsampling of 64x64 patches to the model's size (default `box2x2`, HardNet/HyNet: OpenCV's
    * uint8 result); `box2x2-float`: the 2x2 mean kept in floating point (no rounding to uint8), as
-   * the golden TFeat vectors were computed; other sizes use `pil-antialias`.
+   * the golden TFeat vectors were computed; other sizes use `pil-antialias` unless given
+   * (`opencv-linear`: `cv2.resize` INTER_LINEAR at any scale, HardNet's / HyNet's HPatches code).
    */
   resize?: DescribeResize;
   seed?: number;
@@ -122,7 +123,7 @@ export async function describePatches(o: DescribeOptions): Promise<DescribeResul
     let floatBox = false;
     if (src.size !== P) {
       const conv: DescribeResize = o.resize ?? (src.size === 2 * P ? 'box2x2' : 'pil-antialias');
-      if (conv !== 'pil-antialias' && src.size !== 2 * P) throw new InputError(`${conv} needs ${2 * P}px patches, got ${src.size}px`, { at: '--resize' });
+      if ((conv === 'box2x2' || conv === 'box2x2-float') && src.size !== 2 * P) throw new InputError(`${conv} needs ${2 * P}px patches, got ${src.size}px`, { at: '--resize' });
       log.info(`${src.kind}: ${src.count} patches ${src.size}x${src.size} -> ${P}x${P} (${conv})`);
       if (conv === 'box2x2-float') floatBox = true;
       else pixels = resizePatches(src.data, src.count, src.size, P, conv);

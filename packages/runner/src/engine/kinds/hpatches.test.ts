@@ -43,6 +43,7 @@ describe('hpatches kind', () => {
     expect(s.descriptors[1]!.weights!.file).toBe(join(weightsDir, 'sosnet', 'sosnet_32x32_liberty.pth'));
     expect(s.data.kind).toBe('synthetic');
     expect(s.hpatchesStandIn).toEqual({ sequences: 6, patches: 12 });
+    expect(s.resize).toBe('opencv-linear'); // cv2.resize(patch, (32, 32)), as HardNet's / HyNet's code
     const t3 = await hpatchesKind.cells(catalog.get('hynet/table3'), { table: 'hynet/table3', profile: 'tiny', data: 'synthetic', dataDir, kind: { ...small, weightsDir } });
     expect(t3).toHaveLength(10);
     expect(t3.every((c) => (c.settings as HPatchesCellSettings).descriptors[0]!.origin === 'trained')).toBe(true);
@@ -71,6 +72,7 @@ describe('hpatches kind', () => {
     expect(csv).toHaveLength(1 + 2 * 3 * 3); // sosnet, hardnet x 3 tasks x e/h/t
     const record = JSON.parse(readFileSync(r.files.json, 'utf8'));
     expect(record.plots[0].id).toBe('hynet-fig4-noise');
+    expect(record.cells.map((c: { settings: { resize: string } }) => c.settings.resize)).toEqual(['opencv-linear']);
     expect(existsSync(r.files.csv)).toBe(true);
   });
 });

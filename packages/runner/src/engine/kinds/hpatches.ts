@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { InputError, log, parseBackendName } from '@descbench/core';
-import { resolveDataRoot, resolveHPatches, resolveUbcSubset, type DataChoice } from '@descbench/datasets';
+import { resolveDataRoot, resolveHPatches, resolveUbcSubset, type DataChoice, type ResizeConvention } from '@descbench/datasets';
 import type { HPatchesSummary } from '@descbench/metrics';
 import { listModels, useTfjsBackend } from '@descbench/models';
 import { markdownTable } from '../../format/markdown';
@@ -36,7 +36,11 @@ const HPATCHES_STAND_IN: Record<Profile, [number, number]> = { tiny: [12, 32], s
 const DRAWN_PAIRS: Record<Profile, number> = { tiny: 2000, smoke: 10_000, quick: 100_000, paper: 1_000_000 };
 const UBC_PATCHES = 1024;
 const SPLIT = 'a';
-const RESIZE = 'pil-antialias';
+/**
+ * 65 -> 32 px as HardNet's and HyNet's HPatches code does it: `cv2.resize(patch, (32, 32))`
+ * (INTER_LINEAR, uint8, no antialiasing). Named in every cell's settings, so in its key and record.
+ */
+const RESIZE: ResizeConvention = 'opencv-linear';
 
 /**
  * HyNet Table 3 rows as recipes: HyNet's network and trainer (train.py: Adam 1e-2, batch 1024)
@@ -155,7 +159,7 @@ async function hpatchesCells(t: ReferenceTable, o: ReplayOptions): Promise<CellS
   const kinds = [{ what: `HPatches (${hp.dir})`, data: hp.kind }, ...(ubc !== undefined ? [{ what: `UBC liberty (${ubc.dir})`, data: ubc.kind }] : [])];
   const kind = assertOneDataKind(t.id, kinds);
   const data = { kind, hpatches: dataManifest(hp.dir, manifestCache), ubc: ubc !== undefined ? dataManifest(ubc.dir, manifestCache) : null, verificationPairs: drawnPairs };
-  log.info(`replaying ${t.id}: ${rows.join(', ')}; ${profile} profile, ${kind === 'real' ? 'real' : 'generated'} data, HPatches split ${SPLIT}, tfjs ${backend}`);
+  log.info(`replaying ${t.id}: ${rows.join(', ')}; ${profile} profile, ${kind === 'real' ? 'real' : 'generated'} data, HPatches split ${SPLIT}, patches resized ${RESIZE}, tfjs ${backend}`);
   const cols = t.numericColumns.filter((c) => c.role === 'value').map((c) => c.id);
   const specs: CellSpec[] = [];
   rows.forEach((row, i) => {
@@ -240,7 +244,7 @@ async function evaluateDescriptor(d: PlannedDescriptor, s: HPatchesCellSettings,
       if (got.origin !== d.origin) throw new Error(`descriptor ${d.recipe.model}: planned ${d.origin}, got ${got.origin}`);
       try {
         const t0 = Date.now();
-        const descr = await describeHPatches(got.descriptor, b, { resize: s.resize as 'pil-antialias' });
+        const descr = await describeHPatches(got.descriptor, b, { resize: s.resize as ResizeConvention });
         const summary = evaluateHPatches(descr, b);
         return { ...toPercent(d.recipe.model, got.origin, summary, (Date.now() - t0) / 1000, got.trainSeconds), verificationPairs: b.pairs };
       } finally {
