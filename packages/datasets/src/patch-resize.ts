@@ -203,8 +203,10 @@ function linearTaps(from: number, to: number, clampWeights: boolean): LinearTaps
     let f = Math.fround((d + 0.5) * scale - 0.5);
     let s = Math.floor(f);
     f = Math.fround(f - s);
-    if (clampWeights && s < 0) (f = 0), (s = 0);
-    if (clampWeights && s >= from - 1) (f = 0), (s = from - 1);
+    if (clampWeights && (s < 0 || s >= from - 1)) {
+      s = s < 0 ? 0 : from - 1;
+      f = 0;
+    }
     ofs[d] = s;
     w[2 * d] = roundHalfEven(Math.fround(1 - f) * CV_COEF_SCALE);
     w[2 * d + 1] = roundHalfEven(f * CV_COEF_SCALE);
