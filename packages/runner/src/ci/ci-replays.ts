@@ -10,9 +10,10 @@ import type { CiReplay, CiReplayRunner } from './replay-check';
  * The replays `bench ci` runs, at --profile tiny on generated data (never the real datasets, so
  * every machine computes the same numbers): the smallest selection that still runs every code
  * path of each table kind, with two seeds (the fewest that give a std, and the Welch marks).
- * Measured here: about 3.5 CPU-minutes in all (24 UBC trainings of a few CPU seconds, SIFT, one
- * retrieval first stage and two CSA trainings), about 2 minutes on 2 free cores with --jobs 2
- * (the budget of `bench ci` is about 8 minutes; the whole of .ci/run, 30).
+ * Measured here: 2.7 CPU-minutes for the whole of `bench ci` (24 UBC trainings of a few CPU
+ * seconds, SIFT, the CSA model cached; about 1.5 CPU-minutes more to generate its data and train
+ * it on a fresh machine): about 2 minutes on 2 free cores with --jobs 2 (the budget of `bench ci`
+ * is about 8 minutes; the whole of .ci/run, 30).
  *
  * A new table kind adds its smallest replay here, with its reason.
  */
