@@ -10,6 +10,7 @@ epsilon, where the mask sits, which element wins a tie):
   hynet ablations    HyNet paper, eq. 9 and Table 3 (same mining as Loss_HyNet)
   solar              tonyngjichun/SOLAR        solar_global/layers/functional.py
   contrastive        filipradenovic/cnnimageretrieval-pytorch  cirtorch/layers/functional.py
+  tfeat              TFeat (Balntas et al., BMVC 2016): F.triplet_margin_loss(swap=True)
   csa                ouyjb/CSA                 network (RerankTransformer.forward) + train loop
 
 Values and gradients (w.r.t. every float input) are computed in float64 on inputs
@@ -275,6 +276,11 @@ def csa(inp, o):
 # ---------------------------------------------------------------------------
 # inputs
 # ---------------------------------------------------------------------------
+
+def tfeat(inp, o):
+    return torch.nn.functional.triplet_margin_loss(inp['anchors'], inp['positives'], inp['negatives'],
+                                                   margin=o['margin'], swap=o['anchorSwap'])
+
 
 def f32(x):
     return np.asarray(x, dtype=np.float32)
@@ -542,6 +548,20 @@ def main():
     cases.append(make_case(csa_reconstruction, 'csa-reconstruction', 'csa-reconstruction/b3-t9',
                            {'affinity': aff, 'reconstruction': rec}, {}))
     write('csa', cases)
+
+    # --- TFeat (own generator, so the families above keep their inputs) -------------
+    rng = np.random.default_rng(20261201)
+    cases = []
+    tf_o = {'margin': 1.0, 'anchorSwap': True}
+    for name, n, dim, noise in [('n1', 1, DIM, 0.5), ('n9', 9, DIM, 0.6), ('n16-d32', 16, 32, 0.9)]:
+        a, p = pairs(rng, n, dim, noise=noise)
+        neg = unit_rows(rng.standard_normal((n, dim)))
+        inp = {'anchors': a, 'positives': p, 'negatives': neg}
+        cases.append(make_case(tfeat, 'tfeat', f'tfeat/{name}', inp, tf_o))
+        if n == 9:
+            cases.append(make_case(tfeat, 'tfeat', f'tfeat/{name}-no-swap', inp, {**tf_o, 'anchorSwap': False}))
+            cases.append(make_case(tfeat, 'tfeat', f'tfeat/{name}-margin-0.5', inp, {**tf_o, 'margin': 0.5}))
+    write('tfeat', cases)
 
 
 if __name__ == '__main__':

@@ -6,7 +6,7 @@ import { GRAD_TOL, VALUE_TOL, directionalCheck, loadCases, valueAndGrads, worstR
  * |a - b| <= 1e-5 (1 + |b|) and every gradient entry within 1e-4 (1 + |b|), computed through the
  * registry so the registered names and input names are exercised too.
  */
-const FAMILIES = ['hardnet', 'sosnet', 'hynet', 'global', 'csa'];
+const FAMILIES = ['hardnet', 'sosnet', 'hynet', 'global', 'csa', 'tfeat'];
 const cases: FixtureCase[] = FAMILIES.flatMap((f) => loadCases(f));
 
 const run = (c: FixtureCase) => (inputs: Parameters<ReturnType<typeof LOSSES.get>['compute']>[0]) =>

@@ -33,4 +33,5 @@ export { parseTuples, type TupleLayout } from './tuples';
 export { SOLAR_DEFAULTS, solarLoss, solarSecondOrderLoss, solarTripletLoss, type SolarOptions } from './solar';
 export { CONTRASTIVE_DEFAULTS, contrastiveLoss, type ContrastiveOptions } from './contrastive';
 export { CSA_DEFAULTS, csaContrastiveLoss, csaLoss, csaReconstructionLoss, type CsaOptions } from './csa';
+export { TFEAT_DEFAULTS, tfeatLoss, type TFeatOptions } from './tfeat';
 export { LOSSES, type LossEntry, type LossInput, type LossInputSpec } from './registry';

@@ -14,6 +14,7 @@ import {
   hynetTripletL2,
   l2NormRegulariser,
 } from './hynet';
+import { TFEAT_DEFAULTS, tfeatLoss } from './tfeat';
 import { SOLAR_DEFAULTS, solarLoss, solarSecondOrderLoss, solarTripletLoss } from './solar';
 import { SOSNET_DEFAULTS, SOS_DEFAULTS, sosRegulariser, sosnetLoss } from './sos';
 
@@ -88,6 +89,14 @@ export const LOSSES = new Registry<LossEntry>('loss')
     inputs: PAIRS,
     defaults: HARDNET_DEFAULTS,
     compute: (i, o) => hardnetLoss(...pairsOf(i, 'hardnet'), o as Opts),
+  })
+  .register('tfeat', {
+    description: 'TFeat triplet margin loss with in-triplet anchor swap (given negatives, margin 1)',
+    source: 'Balntas et al., BMVC 2016 (TFeat), Sec. 3; as torch.nn.functional.triplet_margin_loss(swap=True)',
+    inputs: [...PAIRS, { name: 'negatives', shape: '[N, D] float32, one negative per pair, rows L2-normalised' }],
+    defaults: TFEAT_DEFAULTS,
+    compute: (i, o) =>
+      tfeatLoss(tensorInput<tf.Tensor2D>(i, 'anchors', 'tfeat'), tensorInput<tf.Tensor2D>(i, 'positives', 'tfeat'), tensorInput<tf.Tensor2D>(i, 'negatives', 'tfeat'), o as Opts),
   })
   .register('sos', {
     description: 'SOSNet second-order similarity regulariser (kNN graphs, k = 8)',
