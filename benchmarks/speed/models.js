@@ -1,43 +1,61 @@
 #!/usr/bin/env node
 /*
- * Speed of @descbench/models against PyTorch CPU on this machine, same architectures and threads.
+ * Speed of @descbench/models against PyTorch CPU on this machine, same architectures and threads,
+ * PyTorch and ours interleaved several times so that one noisy run does not decide.
  *
  *   npx turbo run build --filter=@descbench/models
- *   node benchmarks/speed/models.js [threads=1] [repeats=5]
+ *   node benchmarks/speed/models.js [threads=1] [rounds=3] [repeats=5] [train-repeats=3]
  *
- * Measures patches/s (best of `repeats`) of
+ * Each round runs PyTorch (benchmarks/speed/models_torch.py, torch.set_num_threads(threads)) and
+ * then ours, alternating which goes first; each side times every item `repeats` times after a
+ * warm-up run (training: `train-repeats`) and keeps the median. Items:
  *   1. inference of L2-Net and HyNet at batch 256 and 1024: ONNX (onnxruntime-node, CPU provider,
- *      `threads` intra-op threads) and tfjs on the wasm backend, against PyTorch eval on CPU
- *      (benchmarks/speed/models_torch.py, torch.set_num_threads(threads), no_grad);
- *   (the tfjs descriptor runs large batches in chunks of 256 to bound the wasm heap);
+ *      `threads` intra-op threads) and tfjs on the wasm backend (in chunks of 256), against
+ *      PyTorch eval (no_grad);
  *   2. one training step at batch 256 (forward in training mode, a fixed surrogate loss
  *      mean(desc_a . desc_b) over two halves of the batch, backward, SGD momentum 0.9, BatchNorm
- *      running statistics updated): tfjs wasm against PyTorch CPU.
- * PyTorch runs before and after our side and keeps the better figure of the two (the machine may
- * be shared). Prints each figure and the ratio ours/PyTorch (> 1 = we are faster). Goals: ONNX >= 2x PyTorch
- * inference; wasm training >= 0.15x PyTorch. The same seeded weights and inputs on both sides.
+ *      running statistics updated): tfjs wasm (single-threaded) against PyTorch.
+ * A ratio is ours / PyTorch in patches/s (> 1: we are faster), one per round; the table prints
+ * the median over rounds and the range. Ratios use CPU time (process CPU seconds: every thread of
+ * the process, so a 1-thread side is not charged for the machine's other load) and, beside them,
+ * wall time. The load average is printed before and after. Goals: ONNX >= 2x PyTorch inference;
+ * wasm training >= 0.5x PyTorch. The same seeded weights and inputs on both sides.
  */
 'use strict';
 const { execFileSync } = require('node:child_process');
+const { cpus, loadavg } = require('node:os');
 const { join } = require('node:path');
 const tf = require(require.resolve('@tensorflow/tfjs-core', { paths: [join(__dirname, '../../packages/models')] }));
 const models = require('../../packages/models/dist/index.js');
 
 const threads = Number(process.argv[2] ?? 1);
-const repeats = Number(process.argv[3] ?? 5);
+const rounds = Number(process.argv[3] ?? 3);
+const repeats = Number(process.argv[4] ?? 5);
+const trainRepeats = Number(process.argv[5] ?? 3);
 const ARCHS = ['l2net', 'hynet'];
 const BATCHES = [256, 1024];
 const TRAIN_BATCH = 256;
 
-async function bestOf(fn, n) {
-  await fn(); // warm-up
-  let best = Infinity;
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+/** Median wall and CPU seconds of `n` runs after one warm-up run. */
+async function timed(fn, n) {
+  await fn();
+  const wall = [];
+  const cpu = [];
   for (let i = 0; i < n; i++) {
     const t = process.hrtime.bigint();
+    const c = process.cpuUsage();
     await fn();
-    best = Math.min(best, Number(process.hrtime.bigint() - t) / 1e9);
+    const dc = process.cpuUsage(c);
+    wall.push(Number(process.hrtime.bigint() - t) / 1e9);
+    cpu.push((dc.user + dc.system) / 1e6);
   }
-  return best;
+  return { wall: median(wall), cpu: median(cpu) };
 }
 
 function patches(n) {
@@ -47,26 +65,23 @@ function patches(n) {
 }
 
 function runTorch() {
-  const out = execFileSync('/usr/bin/python3', [join(__dirname, 'models_torch.py'), String(threads), String(repeats), String(TRAIN_BATCH), ...BATCHES.map(String)], {
+  const out = execFileSync('/usr/bin/python3', [join(__dirname, 'models_torch.py'), String(threads), String(repeats), String(TRAIN_BATCH), String(trainRepeats), ...BATCHES.map(String)], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return JSON.parse(out);
 }
 
-async function main() {
-  const torchBefore = runTorch();
-  console.error(`PyTorch (first run): ${JSON.stringify(torchBefore)}`);
-  await models.useTfjsBackend('wasm');
+/** Our side of one round: `<arch>/<onnx|wasm|wasm-train>/<batch>` -> { patches, wall, cpu }. */
+async function runOurs() {
   const ours = {};
   for (const arch of ARCHS) {
     const onnx = await models.createModel(arch, { runtime: 'onnx', threads, seed: 1 });
     const wasm = await models.createModel(arch, { runtime: 'tfjs', seed: 1 });
     for (const b of BATCHES) {
       const x = patches(b);
-      ours[`${arch}/onnx/${b}`] = b / (await bestOf(() => onnx.describe(x, b), repeats));
-      ours[`${arch}/wasm/${b}`] = b / (await bestOf(() => wasm.describe(x, b), repeats));
-      console.error(`${arch} batch ${b}: onnx ${ours[`${arch}/onnx/${b}`].toFixed(0)}, wasm ${ours[`${arch}/wasm/${b}`].toFixed(0)} patches/s`);
+      ours[`${arch}/onnx/${b}`] = { patches: b, ...(await timed(() => onnx.describe(x, b), repeats)) };
+      ours[`${arch}/wasm/${b}`] = { patches: b, ...(await timed(() => wasm.describe(x, b), repeats)) };
     }
     onnx.dispose();
     wasm.dispose();
@@ -88,27 +103,51 @@ async function main() {
       cost.dispose();
       net.applyBatchStats(stats);
     };
-    ours[`${arch}/wasm-train/${TRAIN_BATCH}`] = TRAIN_BATCH / (await bestOf(step, repeats));
-    console.error(`${arch} wasm training batch ${TRAIN_BATCH}: ${ours[`${arch}/wasm-train/${TRAIN_BATCH}`].toFixed(1)} patches/s`);
+    ours[`${arch}/wasm-train/${TRAIN_BATCH}`] = { patches: TRAIN_BATCH, ...(await timed(step, trainRepeats)) };
+    opt.dispose();
     net.dispose();
   }
-  const torchAfter = runTorch();
-  // best of the runs before and after ours, so load from other processes does not favour one side
-  const torch = Object.fromEntries(Object.keys(torchAfter).map((k) => [k, Math.max(torchAfter[k], torchBefore[k])]));
-  console.log(`threads=${threads}, repeats=${repeats} (best), patches/s; ratio = ours / PyTorch CPU`);
-  console.log(['arch', 'path', 'batch', 'ours', 'pytorch', 'ratio', 'goal'].join('\t'));
+  return ours;
+}
+
+async function main() {
+  await models.useTfjsBackend('wasm');
+  const load0 = loadavg()[0];
+  const rows = [];
   for (const arch of ARCHS) {
-    for (const b of BATCHES) {
-      for (const path of ['onnx', 'wasm']) {
-        const o = ours[`${arch}/${path}/${b}`];
-        const t = torch[`${arch}/eval/${b}`];
-        console.log([arch, path, b, o.toFixed(0), t.toFixed(0), (o / t).toFixed(2), path === 'onnx' ? '>= 2' : ''].join('\t'));
-      }
-    }
-    const o = ours[`${arch}/wasm-train/${TRAIN_BATCH}`];
-    const t = torch[`${arch}/train/${TRAIN_BATCH}`];
-    console.log([arch, 'wasm-train', TRAIN_BATCH, o.toFixed(0), t.toFixed(0), (o / t).toFixed(2), '>= 0.15'].join('\t'));
+    for (const b of BATCHES) for (const path of ['onnx', 'wasm']) rows.push({ arch, path, batch: b, ours: `${arch}/${path}/${b}`, torch: `${arch}/eval/${b}`, goal: path === 'onnx' ? '>= 2' : '' });
+    rows.push({ arch, path: 'wasm-train', batch: TRAIN_BATCH, ours: `${arch}/wasm-train/${TRAIN_BATCH}`, torch: `${arch}/train/${TRAIN_BATCH}`, goal: '>= 0.5' });
   }
+  const per = rows.map(() => ({ cpu: [], wall: [], oursRate: [], torchRate: [] }));
+  for (let r = 0; r < rounds; r++) {
+    // alternate who goes first, so a load trend does not favour one side
+    let torch;
+    let ours;
+    if (r % 2 === 0) {
+      torch = runTorch();
+      ours = await runOurs();
+    } else {
+      ours = await runOurs();
+      torch = runTorch();
+    }
+    rows.forEach((row, i) => {
+      const o = ours[row.ours];
+      const t = torch[row.torch];
+      per[i].cpu.push(t.cpu / o.cpu);
+      per[i].wall.push(t.wall / o.wall);
+      per[i].oursRate.push(o.patches / o.cpu);
+      per[i].torchRate.push(t.patches / t.cpu);
+    });
+    console.error(`round ${r + 1}/${rounds} done (load average ${loadavg()[0].toFixed(1)})`);
+  }
+  const range = (xs) => `${Math.min(...xs).toFixed(2)}-${Math.max(...xs).toFixed(2)}`;
+  console.log(`threads=${threads}, ${rounds} interleaved rounds, median of ${repeats} runs per item (training ${trainRepeats}); load average ${load0.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after, ${cpus().length} cores`);
+  console.log('ratio = ours / PyTorch CPU in patches/s (> 1: ours faster); median over rounds [range]; patches/s per CPU second');
+  console.log(['arch', 'path', 'batch', 'ours p/s', 'pytorch p/s', 'ratio (CPU time)', 'ratio (wall)', 'goal'].join('\t'));
+  rows.forEach((row, i) => {
+    const p = per[i];
+    console.log([row.arch, row.path, row.batch, median(p.oursRate).toFixed(0), median(p.torchRate).toFixed(0), `${median(p.cpu).toFixed(2)} [${range(p.cpu)}]`, `${median(p.wall).toFixed(2)} [${range(p.wall)}]`, row.goal].join('\t'));
+  });
 }
 
 main().catch((e) => {

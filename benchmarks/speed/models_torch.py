@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
-"""PyTorch CPU side of benchmarks/speed/models.js: patches/s of L2-Net and HyNet eval and one training step.
+"""PyTorch CPU side of benchmarks/speed/models.js: L2-Net and HyNet eval and one training step.
 
 Architectures from packages/models/scripts/torch_reference.py (the definitions the tfjs/ONNX models
-are checked against). Usage: models_torch.py <threads> <repeats> <train_batch> <batch>... ; prints JSON.
+are checked against). Usage: models_torch.py <threads> <repeats> <train_batch> <train_repeats> <batch>...
+Prints JSON: per item the median wall and CPU (process) seconds of `repeats` timed runs after one
+warm-up run.
 """
 import json
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -15,14 +18,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / 'packages' / 'model
 from torch_reference import NETS  # noqa: E402
 
 
-def best_of(fn, n):
+def timed(fn, n):
     fn()
-    best = float('inf')
+    wall, cpu = [], []
     for _ in range(n):
-        t = time.perf_counter()
+        w, c = time.perf_counter(), time.process_time()
         fn()
-        best = min(best, time.perf_counter() - t)
-    return best
+        cpu.append(time.process_time() - c)
+        wall.append(time.perf_counter() - w)
+    return {'wall': statistics.median(wall), 'cpu': statistics.median(cpu)}
 
 
 def patches(n):
@@ -31,8 +35,8 @@ def patches(n):
 
 
 def main():
-    threads, repeats, train_batch = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
-    batches = [int(b) for b in sys.argv[4:]]
+    threads, repeats, train_batch, train_repeats = (int(a) for a in sys.argv[1:5])
+    batches = [int(b) for b in sys.argv[5:]]
     torch.set_num_threads(threads)
     torch.manual_seed(1)
     out = {}
@@ -45,7 +49,7 @@ def main():
                 with torch.no_grad():
                     net(x)
 
-            out[f'{arch}/eval/{b}'] = b / best_of(run, repeats)
+            out[f'{arch}/eval/{b}'] = {'patches': b, **timed(run, repeats)}
         net.train()
         opt = torch.optim.SGD(net.parameters(), lr=0.01, momentum=0.9)
         x = patches(train_batch)
@@ -58,7 +62,7 @@ def main():
             loss.backward()
             opt.step()
 
-        out[f'{arch}/train/{train_batch}'] = train_batch / best_of(step, repeats)
+        out[f'{arch}/train/{train_batch}'] = {'patches': train_batch, **timed(step, train_repeats)}
     print(json.dumps(out))
 
 
