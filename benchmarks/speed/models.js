@@ -4,11 +4,12 @@
  * PyTorch and ours interleaved several times so that one noisy run does not decide.
  *
  *   npx turbo run build --filter=@descbench/models
- *   node benchmarks/speed/models.js [threads=1] [rounds=3] [repeats=5] [train-repeats=3]
+ *   node benchmarks/speed/models.js [threads=1] [rounds=3] [repeats=5] [train-repeats=3] [items=onnx,wasm,train]
  *
  * Each round runs PyTorch (benchmarks/speed/models_torch.py, torch.set_num_threads(threads)) and
  * then ours, alternating which goes first; each side times every item `repeats` times after a
- * warm-up run (training: `train-repeats`) and keeps the median. Items:
+ * warm-up run (training: `train-repeats`) and keeps the median. Items (`items` picks some: a
+ * round of all of them takes minutes on a loaded machine):
  *   1. inference of L2-Net and HyNet at batch 256 and 1024: ONNX (onnxruntime-node, CPU provider,
  *      `threads` intra-op threads) and tfjs on the wasm backend (in chunks of 256), against
  *      PyTorch eval (no_grad);
@@ -32,6 +33,8 @@ const threads = Number(process.argv[2] ?? 1);
 const rounds = Number(process.argv[3] ?? 3);
 const repeats = Number(process.argv[4] ?? 5);
 const trainRepeats = Number(process.argv[5] ?? 3);
+const items = new Set((process.argv[6] ?? 'onnx,wasm,train').split(','));
+for (const i of items) if (!['onnx', 'wasm', 'train'].includes(i)) throw new Error(`unknown item "${i}": onnx, wasm or train`);
 const ARCHS = ['l2net', 'hynet'];
 const BATCHES = [256, 1024];
 const TRAIN_BATCH = 256;
@@ -65,7 +68,8 @@ function patches(n) {
 }
 
 function runTorch() {
-  const out = execFileSync('/usr/bin/python3', [join(__dirname, 'models_torch.py'), String(threads), String(repeats), String(TRAIN_BATCH), String(trainRepeats), ...BATCHES.map(String)], {
+  const torchItems = [...(items.has('onnx') || items.has('wasm') ? ['eval'] : []), ...(items.has('train') ? ['train'] : [])].join(',');
+  const out = execFileSync('/usr/bin/python3', [join(__dirname, 'models_torch.py'), String(threads), String(repeats), String(TRAIN_BATCH), String(trainRepeats), torchItems, ...BATCHES.map(String)], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -80,11 +84,12 @@ async function runOurs() {
     const wasm = await models.createModel(arch, { runtime: 'tfjs', seed: 1 });
     for (const b of BATCHES) {
       const x = patches(b);
-      ours[`${arch}/onnx/${b}`] = { patches: b, ...(await timed(() => onnx.describe(x, b), repeats)) };
-      ours[`${arch}/wasm/${b}`] = { patches: b, ...(await timed(() => wasm.describe(x, b), repeats)) };
+      if (items.has('onnx')) ours[`${arch}/onnx/${b}`] = { patches: b, ...(await timed(() => onnx.describe(x, b), repeats)) };
+      if (items.has('wasm')) ours[`${arch}/wasm/${b}`] = { patches: b, ...(await timed(() => wasm.describe(x, b), repeats)) };
     }
     onnx.dispose();
     wasm.dispose();
+    if (!items.has('train')) continue;
     const net = await models.createTfjsNet(arch, { seed: 1 });
     const opt = tf.train.momentum(0.01, 0.9);
     const x = patches(TRAIN_BATCH);
@@ -115,8 +120,8 @@ async function main() {
   const load0 = loadavg()[0];
   const rows = [];
   for (const arch of ARCHS) {
-    for (const b of BATCHES) for (const path of ['onnx', 'wasm']) rows.push({ arch, path, batch: b, ours: `${arch}/${path}/${b}`, torch: `${arch}/eval/${b}`, goal: path === 'onnx' ? '>= 2' : '' });
-    rows.push({ arch, path: 'wasm-train', batch: TRAIN_BATCH, ours: `${arch}/wasm-train/${TRAIN_BATCH}`, torch: `${arch}/train/${TRAIN_BATCH}`, goal: '>= 0.5' });
+    for (const b of BATCHES) for (const path of ['onnx', 'wasm'].filter((p) => items.has(p))) rows.push({ arch, path, batch: b, ours: `${arch}/${path}/${b}`, torch: `${arch}/eval/${b}`, goal: path === 'onnx' ? '>= 2' : '' });
+    if (items.has('train')) rows.push({ arch, path: 'wasm-train', batch: TRAIN_BATCH, ours: `${arch}/wasm-train/${TRAIN_BATCH}`, torch: `${arch}/train/${TRAIN_BATCH}`, goal: '>= 0.5' });
   }
   const per = rows.map(() => ({ cpu: [], wall: [], oursRate: [], torchRate: [] }));
   for (let r = 0; r < rounds; r++) {
@@ -138,7 +143,7 @@ async function main() {
       per[i].oursRate.push(o.patches / o.cpu);
       per[i].torchRate.push(t.patches / t.cpu);
     });
-    console.error(`round ${r + 1}/${rounds} done (load average ${loadavg()[0].toFixed(1)})`);
+    console.error(`round ${r + 1}/${rounds} (load average ${loadavg()[0].toFixed(1)}): ${rows.map((row, i) => `${row.arch}/${row.path}/${row.batch} ${per[i].cpu.at(-1).toFixed(2)}`).join(', ')}`);
   }
   const range = (xs) => `${Math.min(...xs).toFixed(2)}-${Math.max(...xs).toFixed(2)}`;
   console.log(`threads=${threads}, ${rounds} interleaved rounds, median of ${repeats} runs per item (training ${trainRepeats}); load average ${load0.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after, ${cpus().length} cores`);

@@ -2,7 +2,8 @@
 """PyTorch CPU side of benchmarks/speed/models.js: L2-Net and HyNet eval and one training step.
 
 Architectures from packages/models/scripts/torch_reference.py (the definitions the tfjs/ONNX models
-are checked against). Usage: models_torch.py <threads> <repeats> <train_batch> <train_repeats> <batch>...
+are checked against). Usage: models_torch.py <threads> <repeats> <train_batch> <train_repeats> <items> <batch>...
+(items: eval,train or one of them).
 Prints JSON: per item the median wall and CPU (process) seconds of `repeats` timed runs after one
 warm-up run.
 """
@@ -36,7 +37,8 @@ def patches(n):
 
 def main():
     threads, repeats, train_batch, train_repeats = (int(a) for a in sys.argv[1:5])
-    batches = [int(b) for b in sys.argv[5:]]
+    items = set(sys.argv[5].split(','))
+    batches = [int(b) for b in sys.argv[6:]] if 'eval' in items else []
     torch.set_num_threads(threads)
     torch.manual_seed(1)
     out = {}
@@ -50,6 +52,8 @@ def main():
                     net(x)
 
             out[f'{arch}/eval/{b}'] = {'patches': b, **timed(run, repeats)}
+        if 'train' not in items:
+            continue
         net.train()
         opt = torch.optim.SGD(net.parameters(), lr=0.01, momentum=0.9)
         x = patches(train_batch)
