@@ -1,9 +1,10 @@
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { log, writeFileAtomicSync } from '@descbench/core';
 import { readFeatureDict, readRsfm120k, resolveDataRoot, resolveGeneratedRsfm, type GenerateRsfmFeaturesOptions } from '@descbench/datasets';
 import { decodeSafetensors, encodeSafetensors } from '@descbench/models';
+import { canonicalJson, projectVersion, sha256Hex } from '../engine/key';
+import { dataManifest } from '../engine/data-manifest';
 import { createCsaModel, csaTrainingPreset, featureRows, scaleCsaPreset, trainCsa, type CsaModel, type CsaProfile } from '@descbench/retrieval';
 
 /**
@@ -36,16 +37,22 @@ export interface TrainedCsa {
   cached: boolean;
 }
 
+/**
+ * The cache key of trained CSA weights: what decides them, i.e. the scaled recipe itself (not only
+ * its profile's name, whose settings may change), the seed, the training features' content and
+ * the code that trains.
+ */
+export function csaCacheKey(preset: string, recipe: unknown, seed: number, featureFile: string): string {
+  return sha256Hex(canonicalJson({ preset, recipe, seed, features: dataManifest(featureFile).sha256, code: projectVersion() })).slice(0, 20);
+}
+
 export function trainedCsaModel(s: CsaModelSpec): TrainedCsa {
   const preset = s.preset ?? 'csa';
   const scaled = scaleCsaPreset(csaTrainingPreset(preset), s.profile);
   const real = s.trainFeatures !== undefined && s.rsfmMetadata !== undefined;
   const gen = real ? undefined : resolveGeneratedRsfm({ ...(s.dataDir !== undefined ? { dataDir: s.dataDir } : {}), ...s.generated, types: ['r-gem'] });
   const featureFile = real ? s.trainFeatures! : gen!.featureFiles['r-gem']!;
-  const key = createHash('sha256')
-    .update(JSON.stringify({ preset, profile: s.profile, seed: s.seed, features: featureFile, size: statSync(featureFile).size }))
-    .digest('hex')
-    .slice(0, 20);
+  const key = csaCacheKey(preset, scaled, s.seed, featureFile);
   const dir = join(resolveDataRoot(s.dataDir !== undefined ? { dataDir: s.dataDir } : {}), 'cache', 'csa');
   const file = join(dir, `${key}.safetensors`);
   const trainedOn = real ? featureFile : 'generated rSfM120k-style r-gem features';
