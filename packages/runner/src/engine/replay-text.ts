@@ -23,7 +23,12 @@ export function replayText(t: ReferenceTable, r: ReplayOutcome): string {
       return `${ours ? fmt(ours.mean, ours.std, digits) : '–'}${ref ? ` (paper ${ref.text})` : ''}`;
     }),
   ]);
-  const head = cols.map((c) => `${c.train && c.test ? `${c.train}->${c.test}` : c.label}${c.unit && c.unit !== 'count' ? ` (${c.unit})` : ''}`);
+  const head = cols.map((c) => {
+    const label = c.train && c.test ? `${c.train}->${c.test}` : c.label;
+    // a label that already names its unit ("Mem (GB)") is not given it twice
+    const unit = c.unit && c.unit !== 'count' && !label.includes(`(${c.unit})`) ? ` (${c.unit})` : '';
+    return label + unit;
+  });
   const lines = [markdownTable(['', ...head], body)];
   if (r.data === 'synthetic') lines.push(GENERATED_DATA_LINE);
   if (r.comparison !== null) {
