@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:f
 import { basename, dirname, join } from 'node:path';
 import { SeededRng } from '@descbench/core';
 import { encodeNpy } from './formats/npy';
+import { randomUnitVector } from './random-unit-vector';
 import type { RevisitopGnd, RevisitopQuery } from './formats/revisitop-gnd';
 import { encodePickle, NumpyArray } from './pickle-writer';
 import { REVISITOP_COUNTS, type RevisitopName } from './revisitop';
@@ -80,18 +81,6 @@ function hash(s: string): number {
   return (h >>> 0) & 0x7fffffff;
 }
 
-function unitVec(rng: SeededRng, d: number): Float64Array {
-  const v = new Float64Array(d);
-  let n = 0;
-  for (let i = 0; i < d; i++) {
-    v[i] = rng.normal();
-    n += v[i]! * v[i]!;
-  }
-  n = Math.sqrt(n);
-  for (let i = 0; i < d; i++) v[i]! /= n;
-  return v;
-}
-
 function normalised(v: Float64Array): Float64Array {
   let n = 0;
   for (const x of v) n += x * x;
@@ -110,10 +99,10 @@ class TypeSpace {
     readonly t: GeneratedFeatureType,
     readonly rng: SeededRng,
   ) {
-    this.common = unitVec(rng, t.dim);
+    this.common = randomUnitVector(rng, t.dim);
   }
   unit(): Float64Array {
-    return unitVec(this.rng, this.t.dim);
+    return randomUnitVector(this.rng, this.t.dim);
   }
   /** Finish `signal` and write it as column `col` of `out` (D x n, C order). */
   emit(signal: Float64Array, out: Float32Array, n: number, col: number, noiseScale = 1): void {

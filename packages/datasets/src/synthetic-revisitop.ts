@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:f
 import { basename, dirname, join } from 'node:path';
 import { SeededRng } from '@descbench/core';
 import { encodeNpy } from './formats/npy';
+import { randomUnitVector } from './random-unit-vector';
 import { encodePickle } from './pickle-writer';
 
 /**
@@ -34,18 +35,6 @@ export interface SyntheticRevisitopSummary {
   featureFiles: { db: string; queries: string; distractors?: string };
 }
 
-function unit(rng: SeededRng, d: number): Float64Array {
-  const v = new Float64Array(d);
-  let n = 0;
-  for (let i = 0; i < d; i++) {
-    v[i] = rng.normal();
-    n += v[i]! * v[i]!;
-  }
-  n = Math.sqrt(n);
-  for (let i = 0; i < d; i++) v[i]! /= n;
-  return v;
-}
-
 function writeRow(out: Float32Array, row: number, v: Float64Array): void {
   let n = 0;
   for (const x of v) n += x * x;
@@ -65,7 +54,7 @@ export function generateSyntheticRevisitop(root: string, o: SyntheticRevisitopOp
   if (N < 1 || Q < 1 || D < 2) throw new RangeError('need images >= 1, queries >= 1, dim >= 2');
   const s = 0.25 + 1.25 * diff;
   const rng = new SeededRng(o.seed ?? 0);
-  const centers = Array.from({ length: L }, () => unit(rng, D));
+  const centers = Array.from({ length: L }, () => randomUnitVector(rng, D));
   const landmarkOf = new Int32Array(N);
   const vis = new Float64Array(N);
   const db = new Float32Array(N * D);
