@@ -140,3 +140,28 @@ describe('ensureDir', () => {
     expect(() => writeFileAtomicSync('/proc/descbench-x/d.npy', 'x')).toThrow(InputError);
   });
 });
+
+describe('writeDirAtomicSync', () => {
+  const { mkdtempSync, readdirSync, readFileSync, writeFileSync, existsSync } = require('node:fs') as typeof import('node:fs');
+  const { join } = require('node:path') as typeof import('node:path');
+  const { tmpdir } = require('node:os') as typeof import('node:os');
+  const { writeDirAtomicSync } = require('./atomic-write') as typeof import('./atomic-write');
+
+  test('replaces the folder whole, and leaves the old one and no temporary folder when filling fails', () => {
+    const root = mkdtempSync(join(tmpdir(), 'dir-atomic-'));
+    const dir = join(root, 'seq');
+    writeDirAtomicSync(dir, (tmp) => writeFileSync(join(tmp, 'a.txt'), 'one'));
+    expect(readFileSync(join(dir, 'a.txt'), 'utf8')).toBe('one');
+    expect(() =>
+      writeDirAtomicSync(dir, (tmp) => {
+        writeFileSync(join(tmp, 'a.txt'), 'two');
+        throw new Error('killed');
+      }),
+    ).toThrow('killed');
+    expect(readFileSync(join(dir, 'a.txt'), 'utf8')).toBe('one');
+    expect(readdirSync(root)).toEqual(['seq']);
+    writeDirAtomicSync(dir, (tmp) => writeFileSync(join(tmp, 'b.txt'), 'three'));
+    expect(existsSync(join(dir, 'a.txt'))).toBe(false);
+    expect(readdirSync(root)).toEqual(['seq']);
+  });
+});

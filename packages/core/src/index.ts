@@ -3,7 +3,7 @@ export { SeededRng } from './rng';
 export { Registry, UnknownNameError, nearestNames } from './registry';
 export { log, setLogLevel, type LogLevel } from './log';
 export { createProgress, type Progress, type ProgressOptions } from './progress';
-export { writeFileAtomicSync } from './atomic-write';
+export { writeDirAtomicSync, writeFileAtomicSync } from './atomic-write';
 export { ensureDir } from './ensure-dir';
 export { findSharedDir } from './shared-dir';
 export {

@@ -1,6 +1,6 @@
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError, SeededRng, createProgress } from '@descbench/core';
+import { InputError, SeededRng, createProgress, writeDirAtomicSync } from '@descbench/core';
 import type { GrayImage } from './bmp';
 import { detectDog, type DogOptions, type Keypoint } from './dog-detector';
 import { encodePngGray, toGray } from './image-io';
@@ -251,22 +251,12 @@ export function extractHPatches(seq: HPatchesImageSequence, o: ExtractOptions = 
  * half-written sequence.
  */
 export function writeHPatchesSequence(root: string, name: string, images: ReadonlyMap<string, PatchSet>): string {
-  const dir = join(root, name);
-  const tmp = join(root, `.${name}.tmp-${process.pid}`);
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp, { recursive: true });
-  try {
+  return writeDirAtomicSync(join(root, name), (tmp) => {
     for (const [im, set] of images) {
       if (set.size !== HPATCHES_PATCH_SIZE) throw new RangeError(`patches must be 65x65, got ${set.size}`);
       writeFileSync(join(tmp, `${im}.png`), encodePngGray({ width: HPATCHES_PATCH_SIZE, height: HPATCHES_PATCH_SIZE * set.count, pixels: set.data }));
     }
-    rmSync(dir, { recursive: true, force: true });
-    renameSync(tmp, dir);
-  } catch (e) {
-    rmSync(tmp, { recursive: true, force: true });
-    throw e;
-  }
-  return dir;
+  });
 }
 
 /** FNV-1a hash of a sequence name, below 2^20 (a per-sequence seed offset). */

@@ -1,6 +1,6 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError } from '@descbench/core';
+import { InputError, writeDirAtomicSync } from '@descbench/core';
 import { HPATCHES_IMAGES } from '../hpatches';
 import { encodeNpy, npyToCOrder, readNpy } from './npy';
 
@@ -153,11 +153,7 @@ export function writeHPatchesDescriptorSequence(
   images: ReadonlyMap<string, Float32Matrix>,
   format: HPatchesDescriptorFormat,
 ): string {
-  const dir = join(root, name);
-  const tmp = join(root, `.${name}.tmp-${process.pid}`);
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp, { recursive: true });
-  try {
+  return writeDirAtomicSync(join(root, name), (tmp) => {
     for (const [im, m] of images) {
       const file = join(tmp, `${im}.${format}`);
       if (format === 'npy') writeFileSync(file, encodeNpy({ data: m.data, shape: [m.rows, m.dim] }));
@@ -167,11 +163,5 @@ export function writeHPatchesDescriptorSequence(
         writeFileSync(file, `${lines.join('\n')}\n`);
       }
     }
-    rmSync(dir, { recursive: true, force: true });
-    renameSync(tmp, dir);
-  } catch (e) {
-    rmSync(tmp, { recursive: true, force: true });
-    throw e;
-  }
-  return dir;
+  });
 }
