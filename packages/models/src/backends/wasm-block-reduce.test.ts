@@ -33,7 +33,28 @@ describe('wasm Sum / Mean over a block of axes (custom kernel)', () => {
     await useTfjsBackend('cpu');
   });
 
+  test('tf.sum / tf.mean without an axis (tfjs passes axis = null) reduce every axis, as on cpu', async () => {
+    const all = (): number[] =>
+      tf.tidy(() => {
+        const x = tf.tensor(seededUniform([64, 128], 7), [64, 128]);
+        const s = tf.sum(x);
+        const m = tf.mean(tf.square(x));
+        expect(s.shape).toEqual([]);
+        expect(m.shape).toEqual([]);
+        return [s.dataSync()[0]!, m.dataSync()[0]!];
+      });
+    await useTfjsBackend('cpu');
+    const ref = all();
+    await useTfjsBackend('wasm');
+    registerWasmBlockReduce();
+    const got = all();
+    expect(got[0]).toBeCloseTo(ref[0]!, 2);
+    expect(got[1]).toBeCloseTo(ref[1]!, 5);
+    await useTfjsBackend('cpu');
+  });
+
   test('which reductions are blocks', () => {
+    expect(blockReduction([64, 128], null)).toBeUndefined();
     expect(blockReduction([8, 16, 16, 32], [0, 1, 2])).toMatchObject({ outer: 1, m: 2048, n: 32, outShape: [32], keptShape: [1, 1, 1, 32] });
     expect(blockReduction([8, 16, 16, 32], [2, 1])).toMatchObject({ outer: 8, m: 256, n: 32, outShape: [8, 32] });
     expect(blockReduction([8, 16, 16, 32], [3])).toBeUndefined();

@@ -8,9 +8,13 @@ const MEAN = Symbol.for('descbench.wasmBlockMean');
  * A reduction over a contiguous block of axes that excludes the last one, as `[outer, M, N]`
  * (reduce M); `undefined` for any other reduction (the last axis, scattered axes, all axes).
  */
-export function blockReduction(shape: readonly number[], axis: number | number[]): { outer: number; m: number; n: number; outShape: number[]; keptShape: number[] } | undefined {
+export function blockReduction(shape: readonly number[], axis: number | number[] | null | undefined): { outer: number; m: number; n: number; outShape: number[]; keptShape: number[] } | undefined {
   const rank = shape.length;
-  const axes = [...new Set((Array.isArray(axis) ? axis : [axis]).map((a) => (a < 0 ? a + rank : a)))].sort((a, b) => a - b);
+  // tfjs passes axis = null for a reduction over all axes
+  if (axis === null || axis === undefined) return undefined;
+  const list = Array.isArray(axis) ? axis : [axis];
+  if (list.some((a) => !Number.isInteger(a))) return undefined;
+  const axes = [...new Set(list.map((a) => (a < 0 ? a + rank : a)))].sort((a, b) => a - b);
   if (axes.length === 0) return undefined;
   const first = axes[0]!;
   const last = axes.at(-1)!;
@@ -27,7 +31,7 @@ export function blockReduction(shape: readonly number[], axis: number | number[]
 
 function reduceBlock(args: Parameters<tf.KernelFunc>[0], mean: boolean): tf.TensorInfo | undefined {
   const { x } = args.inputs as { x: tf.TensorInfo };
-  const { axis, keepDims } = args.attrs as { axis: number | number[]; keepDims: boolean };
+  const { axis, keepDims } = args.attrs as { axis: number | number[] | null; keepDims: boolean };
   if (x.dtype !== 'float32') return undefined;
   const r = blockReduction(x.shape, axis);
   // Small tensors: wasm's own kernel is as fast and this saves nothing.
