@@ -117,9 +117,12 @@ export class QueueExecutor implements Executor {
         }
         const state = await job.getState();
         if (state === 'failed') {
-          const reason = job.failedReason ?? 'no reason given';
+          // the job read above may predate the failure (a worker failed it between the two
+          // reads): read it again for the worker's reason and attempts
+          const failed = (await Job.fromId<CellJobData, string>(q, c.key)) ?? job;
+          const reason = failed.failedReason ?? 'no reason given';
           if (reason.startsWith(INPUT_ERROR_PREFIX)) throw new InputError(reason.slice(INPUT_ERROR_PREFIX.length));
-          throw new Error(`cell ${describeCell(c)} failed on ${job.processedBy ?? 'a worker'} after ${job.attemptsMade} attempt(s): ${reason}`);
+          throw new Error(`cell ${describeCell(c)} failed on ${failed.processedBy ?? 'a worker'} after ${failed.attemptsMade} attempt(s): ${reason}`);
         }
         if (state === 'active' && job.processedBy !== undefined && where.get(c.key) !== job.processedBy) {
           where.set(c.key, job.processedBy);
