@@ -8,7 +8,7 @@ import { loadCatalog } from '../tables/catalog';
 import { compareResultsCsv } from '../tables/compare';
 import { baselineTests } from './baseline-welch';
 import { renderReport, reportFromRecordFile, type ReportInput } from './report';
-import { columnShort } from './row-plots';
+import { columnShort, rowPlots } from './row-plots';
 
 function demo(): ReportInput {
   const catalog = loadCatalog(writeBenchmarks([{ id: 'demo/table1', spec: { ...demoSpec, baseline_row: 'x' }, csv: demoCsv }]));
@@ -43,6 +43,29 @@ describe('plot labels', () => {
     const spec = { ...demoSpec, columns: [{ id: 'a_m', label: 'ROxf', group: 'Medium', unit: '%' }, { id: 'a_h', label: 'ROxf', group: 'Hard', unit: '%' }], checks: [] };
     const t = loadCatalog(writeBenchmarks([{ id: 'demo/table1', spec, csv: 'row,label,a_m,a_h\nx,X,1,2\n' }])).get('demo/table1');
     expect([columnShort(t, 'a_m'), columnShort(t, 'a_h')]).toEqual(['ROxf Medium', 'ROxf Hard']);
+  });
+});
+
+describe('row plots', () => {
+  test('a parameter-count column is left out of the metric plot (it would flatten the FPR points); the table keeps it', async () => {
+    const t = loadCatalog().get('solar-supp/table1');
+    const soa = [...t.rows.values()].find((r) => /soa3$/.test(r.spec.model ?? ''))!.spec.id;
+    const param = t.numericColumns.find((c) => c.role === 'param_count')!.id;
+    const fpr = t.numericColumns.find((c) => c.train !== undefined)!.id;
+    const results = aggregateSeeds(t, [
+      { row: soa, column: param, seed: 1, value: 4272 },
+      { row: soa, column: fpr, seed: 1, value: 31.5 },
+      { row: soa, column: fpr, seed: 2, value: 33.5 },
+    ]);
+    const [plot] = rowPlots(t, results);
+    const columns = new Set((plot!.vegaLite.data as { values: { column: string }[] }).values.map((v) => v.column));
+    expect(columns).toEqual(new Set([columnShort(t, fpr)]));
+    const comparison = compareResultsCsv(loadCatalog(), t.id, resultsCsv(t, results), 'r.csv');
+    const r = await renderReport({ table: t, results, comparison, data: 'synthetic', date: '2026-01-01T00:00:00.000Z', gitHash: 'abc', config: {} });
+    for (const text of [r.md, r.html]) {
+      expect(text).toContain('4272');
+      expect(text).not.toContain('4272.0');
+    }
   });
 });
 

@@ -112,7 +112,8 @@ function welchLine(t: ReferenceTable, tests: BaselineTest[]): string {
 function markdown(i: ReportInput, rendered: RenderedPlot[], tests: BaselineTest[], plotPath: (p: PlotSpec) => string): string {
   const t = i.table;
   const g = grid(i, tests);
-  const digits = (c: string): number => decimalsOf(t, c) + 1;
+  // counts are integers; measured values get one decimal more than the paper prints
+  const digits = (c: string): number => (t.numericColumns.find((x) => x.id === c)?.role === 'param_count' ? 0 : decimalsOf(t, c) + 1);
   const header = ['', ...g.columns.flatMap((c) => [`${columnTitle(t, c)}: ours`, 'paper'])];
   const body = g.rows.map((r) => [
     t.rows.get(r)?.spec.label ?? r,
@@ -145,7 +146,8 @@ function markdown(i: ReportInput, rendered: RenderedPlot[], tests: BaselineTest[
 function html(i: ReportInput, rendered: RenderedPlot[], tests: BaselineTest[]): string {
   const t = i.table;
   const g = grid(i, tests);
-  const digits = (c: string): number => decimalsOf(t, c) + 1;
+  // counts are integers; measured values get one decimal more than the paper prints
+  const digits = (c: string): number => (t.numericColumns.find((x) => x.id === c)?.role === 'param_count' ? 0 : decimalsOf(t, c) + 1);
   const unit = (c: string): string => {
     const u = t.numericColumns.find((x) => x.id === c)?.unit;
     return u ? ` (${esc(u)})` : '';

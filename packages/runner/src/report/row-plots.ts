@@ -36,8 +36,12 @@ const LEGEND = { domain: ['seed', 'ours: mean ± std', 'paper'], range: ['#8a8a8
  */
 export function rowPlots(t: ReferenceTable, cells: AggregatedCell[]): PlotSpec[] {
   const rows = [...t.rows.keys()].filter((r) => cells.some((c) => c.row === r));
+  // parameter counts (tens of thousands) beside percentages would flatten the metric's points: a
+  // row plot draws the metric's columns; the table shows the counts
+  const plotted = (c: AggregatedCell): boolean => t.numericColumns.find((x) => x.id === c.column)?.role !== 'param_count';
   return rows.map((row) => {
-    const mine = cells.filter((c) => c.row === row);
+    const all = cells.filter((c) => c.row === row);
+    const mine = all.some(plotted) ? all.filter(plotted) : all;
     const order = mine.map((c) => columnShort(t, c.column));
     const values: Record<string, unknown>[] = [];
     for (const c of mine) {
