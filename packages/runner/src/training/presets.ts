@@ -25,6 +25,22 @@ export interface TrainingPreset {
   flipRot: boolean;
 }
 
+/** SOSNet's recipe (its authors' trainer), shared by SOLAR's SOSNet+ re-implementation below. */
+const SOSNET_RECIPE: TrainingPreset = {
+  name: 'sosnet',
+  source: 'yuruntian/HyNet train.py with desc_name SOSNet (the SOSNet authors\' trainer): Adam lr 1e-2, 512 points x 2 patches per batch, one pass over the points per epoch, margin 1, SOS k = 8, flip/rot augmentation, 200 epochs',
+  model: 'sosnet',
+  loss: 'sosnet',
+  lossOptions: { margin: 1, k: 8 },
+  optimizer: { kind: 'adam', beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 },
+  lr: 1e-2,
+  schedule: 'constant',
+  pairsPerBatch: 512,
+  epochs: 200,
+  stepsPerEpoch: 'points',
+  flipRot: true,
+};
+
 export const TRAINING_PRESETS: Record<string, TrainingPreset> = {
   hardnet: {
     name: 'hardnet',
@@ -40,33 +56,12 @@ export const TRAINING_PRESETS: Record<string, TrainingPreset> = {
     stepsPerEpoch: Math.floor(5_000_000 / 1024),
     flipRot: true,
   },
-  sosnet: {
-    name: 'sosnet',
-    source: 'yuruntian/HyNet train.py with desc_name SOSNet (the SOSNet authors\' trainer): Adam lr 1e-2, 512 points x 2 patches per batch, one pass over the points per epoch, margin 1, SOS k = 8, flip/rot augmentation, 200 epochs',
-    model: 'sosnet',
-    loss: 'sosnet',
-    lossOptions: { margin: 1, k: 8 },
-    optimizer: { kind: 'adam', beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 },
-    lr: 1e-2,
-    schedule: 'constant',
-    pairsPerBatch: 512,
-    epochs: 200,
-    stepsPerEpoch: 'points',
-    flipRot: true,
-  },
+  sosnet: SOSNET_RECIPE,
   'solar-sosnet+': {
+    ...SOSNET_RECIPE,
     name: 'solar-sosnet+',
     source: "SOLAR supplementary, Table 1 caption and Table 2 text: SOSNet+ is the authors' re-implementation of SOSNet with data augmentation (dropout 0.1 between layers 6 and 7); SOLAR's local training code is not released, so SOSNet's recipe (yuruntian/HyNet train.py with desc_name SOSNet: Adam lr 1e-2, 512 points x 2 patches, margin 1, SOS k = 8, flip/rot augmentation, 200 epochs) on SOSNet+ and its SOA variants",
     model: 'sosnet+',
-    loss: 'sosnet',
-    lossOptions: { margin: 1, k: 8 },
-    optimizer: { kind: 'adam', beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 },
-    lr: 1e-2,
-    schedule: 'constant',
-    pairsPerBatch: 512,
-    epochs: 200,
-    stepsPerEpoch: 'points',
-    flipRot: true,
   },
   hynet: {
     name: 'hynet',
