@@ -1,7 +1,8 @@
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError, writeDirAtomicSync } from '@descbench/core';
 import { HPATCHES_IMAGES } from '../hpatches';
+import { readLines } from '../text-table';
 import { encodeNpy, npyToCOrder, readNpy } from './npy';
 
 /**
@@ -25,13 +26,7 @@ const NUM_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /** Read one descriptor `.csv`: blank lines skipped; ragged rows, non-numbers and NaN/inf refused with file:line. */
 export function readDescriptorCsv(file: string, delimiter = ','): Float32Matrix {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new InputError(`cannot read: ${(e as Error).message}`, { file });
-  }
-  const lines = text.split(/\r?\n/);
+  const lines = readLines(file);
   const values: number[] = [];
   let dim = -1;
   let rows = 0;
