@@ -30,3 +30,4 @@ export {
   type NpyDtype,
   type NumpyDtypeInfo,
 } from './numpy-dtype';
+export { toFloat16Bits, toFloat16Array, float16Table } from './float16';

@@ -59,8 +59,11 @@ export {
   type PickledNdarray,
   type ParsePickleOptions,
 } from './formats/pickle';
+export { readNpyFloat16Rows, type Float16Rows, type ReadFloat16RowsOptions } from './formats/npy-float16-rows';
 export {
   parseNpy,
+  parseNpyHeader,
+  type NpyHeader,
   readNpy,
   encodeNpy,
   writeNpy,

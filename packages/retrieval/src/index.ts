@@ -27,8 +27,8 @@ export { buildCsaOnnx } from './csa/onnx-graph';
 export { csaFingerprint } from './csa/fingerprint';
 export { csaRerank, type CsaRerankOptions, type CsaRerankResult } from './csa/rerank';
 
-export { toFloat16Bits, toFloat16Array, float16Table } from './search/float16';
-export { vectorStore, readRows, l2NormalizeRows, firstNonFiniteRow, type VectorStore } from './search/vectors';
+export { toFloat16Bits, toFloat16Array, float16Table } from '@descbench/core';
+export { vectorStore, blockStore, concatStores, readRows, l2NormalizeRows, firstNonFiniteRow, type VectorStore } from './search/vectors';
 export { exactKnn, rankingsPerQuery, ranksFromPerQuery, KNN_ENGINES, type KnnEngine, type KnnOptions, type KnnResult } from './search/knn';
 export { expandQueries, QE_DEFAULTS, type QueryExpansionMethod, type QueryExpansionOptions } from './rerank/query-expansion';
 export { augmentDatabase, DBA_DEFAULTS, type DbaMethod, type DbaOptions } from './rerank/dba';

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { InputError, decodeNumpyData, parseNumpyDescr, writeFileAtomicSync, type NpyData, type NpyDtype } from '@descbench/core';
+import { InputError, decodeNumpyData, parseNumpyDescr, writeFileAtomicSync, type NpyData, type NpyDtype, type NumpyDtypeInfo } from '@descbench/core';
 
 /**
  * NumPy `.npy` files, format versions 1.0, 2.0 and 3.0
@@ -26,8 +26,21 @@ export interface NpyArray {
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 
-/** Parse `.npy` bytes. `file` names the source in errors. */
-export function parseNpy(bytes: Uint8Array, file?: string): NpyArray {
+/** What a `.npy` header says: element type, shape, order, and where the data start. */
+export interface NpyHeader {
+  info: NumpyDtypeInfo;
+  descr: string;
+  shape: number[];
+  fortranOrder: boolean;
+  /** Byte offset of the first element. */
+  dataOffset: number;
+}
+
+/**
+ * Parse the header at the start of `.npy` bytes (`bytes` may hold just the file's first bytes:
+ * 10 or 12 plus the header length). `file` names the source in errors.
+ */
+export function parseNpyHeader(bytes: Uint8Array, file?: string): NpyHeader {
   const where = { file };
   if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) {
     throw new InputError('not a .npy file (missing the \\x93NUMPY magic)', { ...where, offset: 0 });
@@ -54,18 +67,22 @@ export function parseNpy(bytes: Uint8Array, file?: string): NpyArray {
   const hb = bytes.subarray(headerStart, headerStart + headerLen);
   const header = major === 3 ? new TextDecoder('utf-8', { fatal: true }).decode(hb) : Buffer.from(hb).toString('latin1');
   const h = parseHeader(header, file, headerStart);
-  const info = parseNumpyDescr(h.descr, where);
+  return { info: parseNumpyDescr(h.descr, where), descr: h.descr, shape: h.shape, fortranOrder: h.fortranOrder, dataOffset: headerStart + headerLen };
+}
+
+/** Parse `.npy` bytes. `file` names the source in errors. */
+export function parseNpy(bytes: Uint8Array, file?: string): NpyArray {
+  const h = parseNpyHeader(bytes, file);
   const count = h.shape.reduce((a, b) => a * b, 1);
-  const dataStart = headerStart + headerLen;
-  const need = count * info.size;
-  const have = bytes.length - dataStart;
+  const need = count * h.info.size;
+  const have = bytes.length - h.dataOffset;
   if (have !== need) {
     throw new InputError(
       `.npy data size mismatch: shape (${h.shape.join(', ')}) of ${h.descr} needs ${need} bytes, the file has ${have}`,
-      { ...where, offset: dataStart },
+      { file, offset: h.dataOffset },
     );
   }
-  return { dtype: info.dtype, shape: h.shape, fortranOrder: h.fortranOrder, data: decodeNumpyData(bytes.subarray(dataStart), info, count) };
+  return { dtype: h.info.dtype, shape: h.shape, fortranOrder: h.fortranOrder, data: decodeNumpyData(bytes.subarray(h.dataOffset), h.info, count) };
 }
 
 export function readNpy(path: string): NpyArray {

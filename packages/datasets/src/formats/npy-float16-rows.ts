@@ -1,0 +1,161 @@
+import fs from 'node:fs';
+import { InputError, float16Table, toFloat16Bits } from '@descbench/core';
+import { parseNpyHeader, type NpyHeader } from './npy';
+
+/**
+ * Streamed reading of a large 2-D `.npy` of global descriptors (R1M: 1,001,001 x 2048 float32 is
+ * 8.2 GB, beyond what one Buffer holds) into float16 rows: the file is read in chunks of
+ * `chunkBytes` into one reused buffer, each value checked (finite) and stored as float16 bits in
+ * blocks of `blockRows` rows, so the peak memory is the float16 result plus one chunk.
+ *
+ * Layout as for the other feature inputs: `rows` = the array is `[N, D]`, `columns` = `[D, N]`
+ * (cirtorch's `vecs`); C or Fortran order; float16, float32 or float64, either byte order.
+ * With `normalize`, each descriptor is L2-normalised in float64 before it is rounded to float16
+ * (the search ranks by cosine similarity; rounding unit vectors keeps the most precision); a
+ * `[D, N]` file is then read twice (the norms first).
+ *
+ * Bad input (not a .npy, not 2-D, another dtype, a count or dimension other than expected, a
+ * truncated or over-long file, a NaN or infinite value) is an InputError naming the file (and the
+ * descriptor), raised before anything is returned.
+ */
+export interface Float16Rows {
+  count: number;
+  dim: number;
+  /** float16 bits, row-major; block b holds rows [b * blockRows, ...). */
+  blocks: Uint16Array[];
+}
+
+export interface ReadFloat16RowsOptions {
+  layout?: 'rows' | 'columns';
+  /** Expected N and D. */
+  count?: number;
+  dim?: number;
+  normalize?: boolean;
+  /** Bytes read per call (default 64 MiB). */
+  chunkBytes?: number;
+  /** Rows per output block (default: 2^27 values per block, 256 MB). */
+  blockRows?: number;
+  onProgress?: (doneBytes: number, totalBytes: number) => void;
+}
+
+const DEFAULT_CHUNK = 64 << 20;
+
+function readHeader(fd: number, file: string): NpyHeader {
+  const head = new Uint8Array(12);
+  const got = fs.readSync(fd, head, 0, 12, 0);
+  const major = head[6];
+  const len = got < 10 ? 0 : major === 1 ? head[8]! | (head[9]! << 8) : got < 12 ? 0 : new DataView(head.buffer).getUint32(8, true);
+  const all = new Uint8Array(Math.min(12 + len, fs.fstatSync(fd).size));
+  const n = fs.readSync(fd, all, 0, all.length, 0);
+  return parseNpyHeader(all.subarray(0, n), file);
+}
+
+/** Fill `buf[0, len)` from `pos`; a short read (the file shrank) is an InputError. */
+function readFully(fd: number, buf: Uint8Array, len: number, pos: number, file: string): void {
+  let off = 0;
+  while (off < len) {
+    const n = fs.readSync(fd, buf, off, len - off, pos + off);
+    if (n === 0) throw new InputError(`file ended at byte ${pos + off}, expected ${len - off} more bytes`, { file });
+    off += n;
+  }
+}
+
+export function readNpyFloat16Rows(file: string, o: ReadFloat16RowsOptions = {}): Float16Rows {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch (e) {
+    throw new InputError(`cannot read: ${(e as Error).message}`, { file });
+  }
+  try {
+    return readOpen(fd, file, o);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function readOpen(fd: number, file: string, o: ReadFloat16RowsOptions): Float16Rows {
+  const h = readHeader(fd, file);
+  const { dtype, size, bigEndian } = h.info;
+  if (dtype !== 'float16' && dtype !== 'float32' && dtype !== 'float64') throw new InputError(`global features must be float16/32/64, got ${dtype} (${h.descr})`, { file });
+  if (h.shape.length !== 2) throw new InputError(`global features must be a 2-D array, got shape [${h.shape.join(', ')}]`, { file });
+  const [r, c] = h.shape as [number, number];
+  const cols = o.layout === 'columns';
+  const count = cols ? c : r;
+  const dim = cols ? r : c;
+  if (o.count !== undefined && count !== o.count) {
+    const hint = (cols ? r : c) === o.count ? ` (the other axis matches: use layout ${cols ? 'rows' : 'columns'})` : '';
+    throw new InputError(`${count} descriptors, expected ${o.count}${hint}`, { file });
+  }
+  if (o.dim !== undefined && dim !== o.dim) throw new InputError(`descriptor dimension ${dim}, expected ${o.dim}`, { file });
+  const total = count * dim * size;
+  const have = fs.fstatSync(fd).size - h.dataOffset;
+  if (have !== total) throw new InputError(`${have < total ? 'truncated' : 'over-long'} .npy: shape (${h.shape.join(', ')}) of ${h.descr} needs ${total} data bytes, the file has ${have}`, { file, offset: h.dataOffset });
+  const blockRows = Math.max(1, o.blockRows ?? Math.floor(2 ** 27 / Math.max(1, dim)));
+  const blocks: Uint16Array[] = [];
+  for (let b = 0; b * blockRows < count; b++) blocks.push(new Uint16Array(Math.min(blockRows, count - b * blockRows) * dim));
+  // descriptors contiguous in the file ([N, D] in C order, [D, N] in Fortran order), or components
+  const contiguous = cols === h.fortranOrder;
+  const chunkValues = Math.max(contiguous ? dim : 1, Math.floor((o.chunkBytes ?? DEFAULT_CHUNK) / size / (contiguous ? dim : 1)) * (contiguous ? dim : 1));
+  const buf = new Uint8Array(Math.min(chunkValues, count * dim) * size);
+  const dv = new DataView(buf.buffer);
+  const le = !bigEndian;
+  const half = float16Table();
+  const value = size === 2 ? (i: number) => half[dv.getUint16(i * 2, le)]! : size === 4 ? (i: number) => dv.getFloat32(i * 4, le) : (i: number) => dv.getFloat64(i * 8, le);
+  const at = (e: number): string => (contiguous ? `descriptor ${Math.floor(e / dim)}, component ${e % dim}` : `descriptor ${e % count}, component ${Math.floor(e / count)}`);
+  const bad = (e: number, v: number): never => {
+    throw new InputError(`non-finite value ${v} at ${at(e)}`, { file });
+  };
+  const tooLarge = (e: number, v: number): never => {
+    throw new InputError(`value ${v} at ${at(e)} exceeds float16's range (65504); read it with normalize`, { file });
+  };
+  const totalValues = count * dim;
+  const passes = o.normalize && !contiguous ? 2 : 1;
+  const norms = passes === 2 ? new Float64Array(count) : undefined;
+  const row = contiguous ? new Float64Array(dim) : undefined;
+  for (let pass = 0; pass < passes; pass++) {
+    const store = pass === passes - 1;
+    for (let e0 = 0; e0 < totalValues; e0 += chunkValues) {
+      const n = Math.min(chunkValues, totalValues - e0);
+      readFully(fd, buf, n * size, h.dataOffset + e0 * size, file);
+      if (contiguous) {
+        // whole descriptors: e0 is a multiple of dim
+        for (let j = 0; j < n; j += dim) {
+          const i = (e0 + j) / dim;
+          let ss = 0;
+          for (let d = 0; d < dim; d++) {
+            const v = value(j + d);
+            if (!Number.isFinite(v)) bad(e0 + j + d, v);
+            row![d] = v;
+            ss += v * v;
+          }
+          const scale = o.normalize && ss > 0 ? 1 / Math.sqrt(ss) : 1;
+          const blk = blocks[Math.floor(i / blockRows)]!;
+          const at = (i % blockRows) * dim;
+          for (let d = 0; d < dim; d++) {
+            const b = toFloat16Bits(row![d]! * scale);
+            if ((b & 0x7fff) === 0x7c00) tooLarge(e0 + j + d, row![d]!);
+            blk[at + d] = b;
+          }
+        }
+      } else {
+        for (let j = 0; j < n; j++) {
+          const e = e0 + j;
+          const v = value(j);
+          if (!Number.isFinite(v)) bad(e, v);
+          const i = e % count;
+          if (!store) norms![i] = norms![i]! + v * v;
+          else {
+            const d = (e - i) / count;
+            const nn = norms === undefined ? 1 : norms[i]! > 0 ? Math.sqrt(norms[i]!) : 1;
+            const b = toFloat16Bits(v / nn);
+            if ((b & 0x7fff) === 0x7c00) tooLarge(e, v);
+            blocks[Math.floor(i / blockRows)]![(i % blockRows) * dim + d] = b;
+          }
+        }
+      }
+      o.onProgress?.(pass * total + (e0 + n) * size, passes * total);
+    }
+  }
+  return { count, dim, blocks };
+}
