@@ -15,6 +15,7 @@ function retrievalCommand(command: 'roxf' | 'rpar', dataset: 'roxford5k' | 'rpar
       withScaleOptions(y)
         .option('rerank', { type: 'boolean', default: false, describe: 'Add the re-ranking rows (+ alpha-QE, + CSA trained on R-GeM rSfM120k features)' })
         .option('r1m', { type: 'boolean', default: false, describe: 'Add the R1M distractors (real when under <data root>/revisitop/revisitop1m/features/<type>.npy, else generated)' })
+        .option('r1m-layout', { choices: ['rows', 'columns'] as const, default: 'rows' as const, describe: 'Layout of the real R1M .npy files: rows = [N, D], columns = [D, N] (float16/32, streamed into float16 storage)' })
         .option('distractors', { type: 'number', describe: 'Generated R1M distractors (default 20000)' })
         .option('seeds', { type: 'number', describe: 'CSA seeds 1..N (--seeds 5: the Fig. 2 stability study)' })
         .option('rows', { type: 'string', array: true, describe: 'Row ids of csa-supp/table1 (default: every feature type with features)' })
@@ -28,12 +29,12 @@ function retrievalCommand(command: 'roxf' | 'rpar', dataset: 'roxford5k' | 'rpar
         .option('check', { type: 'boolean', default: false, describe: 'Exit 1 when a cell is worse than the paper beyond tolerance' })
         .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON on stdout' }),
     handler: async (a: {
-      rerank: boolean; r1m: boolean; distractors?: number; seeds?: number; rows?: string[]; profile: string; preset: string; featuresDir?: string;
+      rerank: boolean; r1m: boolean; r1mLayout: 'rows' | 'columns'; distractors?: number; seeds?: number; rows?: string[]; profile: string; preset: string; featuresDir?: string;
       engine: 'onnx' | 'usearch' | 'js'; data: 'auto' | 'real' | 'synthetic'; dataDir?: string; resultsDir: string; check: boolean; json: boolean; jobs?: number; queue?: string;
     }) => {
       const catalog = loadCatalog();
       const kind: RetrievalKindOptions = {
-        datasets: [dataset], rerank: a.rerank, r1m: a.r1m, engine: a.engine, csaPreset: a.preset,
+        datasets: [dataset], rerank: a.rerank, r1m: a.r1m, ...(a.r1mLayout === 'columns' ? { r1mLayout: 'columns' as const } : {}), engine: a.engine, csaPreset: a.preset,
         ...(a.distractors !== undefined ? { distractors: a.distractors } : {}), ...(a.featuresDir !== undefined ? { featuresDir: a.featuresDir } : {}),
       };
       const r = await runReplay(catalog, {

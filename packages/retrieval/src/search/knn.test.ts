@@ -4,9 +4,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError, SeededRng } from '@descbench/core';
-import { float16Table, toFloat16Array, toFloat16Bits } from './float16';
+import { float16Table, toFloat16Array, toFloat16Bits } from '@descbench/core';
 import { exactKnn, RadixArgsort, rankingsPerQuery, ranksFromPerQuery, type KnnResult } from './knn';
-import { l2NormalizeRows, vectorStore } from './vectors';
+import { blockStore, concatStores, l2NormalizeRows, readRows, vectorStore } from './vectors';
 
 function randomRows(n: number, d: number, seed: number): Float32Array {
   const rng = new SeededRng(seed);
@@ -68,11 +68,20 @@ r=np.argsort(-np.dot(db,q.T),axis=0,kind='stable'); print(' '.join(map(str,r[:50
 
   it('searches float16 storage split in blocks', async () => {
     const h = toFloat16Array(db);
-    const blocks = { count: N, dim: D, dtype: 'float16' as const, blockRows: 400, blocks: [0, 1, 2, 3].map((b) => h.subarray(b * 400 * D, Math.min(N, (b + 1) * 400) * D)) };
+    const blocks = blockStore([0, 1, 2, 3].map((b) => h.subarray(b * 400 * D, Math.min(N, (b + 1) * 400) * D)), D);
     const f16 = await exactKnn(blocks, q, { k: 10, engine: 'onnx', chunkRows: 256 });
     const t = float16Table();
     const back = Float32Array.from(h, (x) => t[x]!);
-    sameRanking(f16, await exactKnn(vectorStore(back, N, D), q, { k: 10, engine: 'js' }));
+    const ref = await exactKnn(vectorStore(back, N, D), q, { k: 10, engine: 'js' });
+    sameRanking(f16, ref);
+    // a float32 block then float16 blocks (a dataset's database + R1M-style distractors), every engine, full ranking too
+    const mixed = concatStores(vectorStore(back.slice(0, 300 * D), 300, D), blockStore([h.subarray(300 * D, 900 * D), h.subarray(900 * D)], D));
+    expect(mixed.count).toBe(N);
+    for (const engine of ['onnx', 'usearch', 'js'] as const) sameRanking(await exactKnn(mixed, q, { k: 10, engine, chunkRows: 256 }), ref);
+    const fullMixed = await exactKnn(mixed, q, { k: N, engine: 'onnx', chunkRows: 256 });
+    const fullRef = await exactKnn(vectorStore(back, N, D), q, { k: N, engine: 'js' });
+    sameRanking(fullMixed, fullRef);
+    expect(Array.from(readRows(mixed, 298, 4, new Float32Array(4 * D)))).toEqual(Array.from(back.subarray(298 * D, 302 * D)));
   });
 
   it('converts float16 as numpy does (round half to even)', () => {

@@ -10,7 +10,10 @@ import { readRows, type VectorStore } from './vectors';
  * float16 is 4.1 GB plus one chunk). Ties are broken by the lower database index.
  *
  * Engines (all exact; `benchmarks/speed/knn.ts` measures them against numpy):
- * - `onnx`: each chunk is one onnxruntime MatMul `[n, D] x [D, Q]` (MLAS, multi-threaded); the default;
+ * - `onnx`: each chunk is one onnxruntime Gemm `[Q, D] x [n, D]^T` (MLAS, multi-threaded) fed the
+ *   stored block itself (no copy): float16 chunks are cast to float32 inside the graph (MLAS's
+ *   vectorised conversion; a JS table lookup per value took as long as the product), and the
+ *   `[Q, n]` output gives each query's scores as one contiguous row; the default;
  * - `usearch`: usearch's `exactSearch` (SIMD brute force) per chunk; its candidates' scores are
  *   recomputed in float64 so that every engine returns the same numbers;
  * - `js`: plain loops, the reference the others are tested against.
@@ -42,6 +45,8 @@ export interface KnnResult {
 interface Sink {
   threshold(q: number): number;
   push(q: number, s: number, i: number): void;
+  /** Query q's scores of database rows start, start + 1, ... */
+  offerRow(q: number, scores: Float32Array, start: number): void;
   result(): KnnResult;
 }
 
@@ -60,6 +65,9 @@ class Dense implements Sink {
   }
   push(q: number, s: number, i: number): void {
     this.all[q * this.n + i] = s;
+  }
+  offerRow(q: number, scores: Float32Array, start: number): void {
+    this.all.set(scores, q * this.n + start);
   }
   result(): KnnResult {
     const { queries: Q, n, k } = this;
@@ -148,6 +156,15 @@ class TopK implements Sink {
   threshold(q: number): number {
     return this.size[q]! < this.k ? -Infinity : this.score[q * this.k]!;
   }
+  offerRow(q: number, scores: Float32Array, start: number): void {
+    let thr = this.threshold(q);
+    for (let i = 0; i < scores.length; i++) {
+      const v = scores[i]!;
+      if (v < thr) continue;
+      this.push(q, v, start + i);
+      thr = this.threshold(q);
+    }
+  }
   push(q: number, s: number, i: number): void {
     const k = this.k;
     const base = q * k;
@@ -201,16 +218,27 @@ class TopK implements Sink {
   }
 }
 
-function matmulModel(dim: number): Uint8Array {
+/** scores `[Q, n]` = queries `[Q, D]` x db `[n, D]`^T; a float16 database is cast to float32 in the graph. */
+function scoresModel(dim: number, dtype: 'float32' | 'float16'): Uint8Array {
   const F = onnx.TensorProto.DataType.FLOAT;
-  const vi = (name: string, dims: (number | string)[]): onnx.IValueInfoProto => ({
+  const vi = (name: string, elemType: number, dims: (number | string)[]): onnx.IValueInfoProto => ({
     name,
-    type: { tensorType: { elemType: F, shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) } } },
+    type: { tensorType: { elemType, shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) } } },
   });
+  const half = dtype === 'float16';
+  const node: onnx.INodeProto[] = [
+    ...(half ? [{ opType: 'Cast', input: ['db'], output: ['db32'], attribute: [{ name: 'to', type: onnx.AttributeProto.AttributeType.INT, i: F }] }] : []),
+    { opType: 'Gemm', input: ['queries', half ? 'db32' : 'db'], output: ['scores'], attribute: [{ name: 'transB', type: onnx.AttributeProto.AttributeType.INT, i: 1 }] },
+  ];
   return onnx.ModelProto.encode({
     irVersion: 8,
     opsetImport: [{ domain: '', version: 13 }],
-    graph: { name: 'inner_products', node: [{ opType: 'MatMul', input: ['db', 'queries_t'], output: ['scores'] }], input: [vi('db', ['n', dim]), vi('queries_t', [dim, 'q'])], output: [vi('scores', ['n', 'q'])] },
+    graph: {
+      name: 'inner_products',
+      node,
+      input: [vi('queries', F, ['q', dim]), vi('db', half ? onnx.TensorProto.DataType.FLOAT16 : F, ['n', dim])],
+      output: [vi('scores', F, ['q', 'n'])],
+    },
   }).finish();
 }
 
@@ -235,32 +263,13 @@ export async function exactKnn(db: VectorStore, queries: Float32Array, o: KnnOpt
   // a deep ranking (k a large part of the database, e.g. the full ranking revisitop evaluates)
   // keeps every score and sorts once; a short one keeps bounded heaps
   const top: Sink = k * 4 > N ? new Dense(Q, N, k) : new TopK(Q, k);
-  const buf = new Float32Array(chunk * D);
-  let session: ort.InferenceSession | undefined;
-  let qt: ort.Tensor | undefined;
-  if (engine === 'onnx') {
-    session = await ort.InferenceSession.create(matmulModel(D), { executionProviders: ['cpu'], ...(o.threads !== undefined ? { intraOpNumThreads: o.threads } : {}) });
-    const t = new Float32Array(D * Q);
-    for (let q = 0; q < Q; q++) for (let d = 0; d < D; d++) t[d * Q + q] = queries[q * D + d]!;
-    qt = new ort.Tensor('float32', t, [D, Q]);
-  }
-  try {
+  if (engine === 'onnx') await searchOnnx(db, queries, Q, chunk, top, o);
+  else {
+    const buf = new Float32Array(chunk * D);
     for (let start = 0; start < N; start += chunk) {
       const n = Math.min(chunk, N - start);
       const rows = readRows(db, start, n, n === chunk ? buf : new Float32Array(n * D));
-      if (engine === 'onnx') {
-        const out = await session!.run({ db: new ort.Tensor('float32', rows, [n, D]), queries_t: qt! });
-        const s = out.scores!.data as Float32Array;
-        for (let q = 0; q < Q; q++) {
-          let thr = top.threshold(q);
-          for (let i = 0; i < n; i++) {
-            const v = s[i * Q + q]!;
-            if (v < thr) continue;
-            top.push(q, v, start + i);
-            thr = top.threshold(q);
-          }
-        }
-      } else if (engine === 'usearch') {
+      if (engine === 'usearch') {
         const kk = Math.min(k, n);
         const m = exactSearch(rows, queries, D, kk, MetricKind.IP, o.threads ?? 0) as BatchMatches;
         for (let q = 0; q < Q; q++) {
@@ -275,10 +284,38 @@ export async function exactKnn(db: VectorStore, queries: Float32Array, o: KnnOpt
       }
       o.onProgress?.(start + n, N);
     }
-  } finally {
-    await session?.release();
   }
   return top.result();
+}
+
+/** The onnx engine: chunks of at most `chunk` rows taken from each block in place (never across blocks). */
+async function searchOnnx(db: VectorStore, queries: Float32Array, Q: number, chunk: number, top: Sink, o: KnnOptions): Promise<void> {
+  const D = db.dim;
+  const sessions = new Map<'float32' | 'float16', ort.InferenceSession>();
+  const qs = new ort.Tensor('float32', queries, [Q, D]);
+  try {
+    let start = 0;
+    for (const block of db.blocks) {
+      const dtype = block instanceof Uint16Array ? 'float16' : 'float32';
+      let session = sessions.get(dtype);
+      if (session === undefined) {
+        session = await ort.InferenceSession.create(scoresModel(D, dtype), { executionProviders: ['cpu'], ...(o.threads !== undefined ? { intraOpNumThreads: o.threads } : {}) });
+        sessions.set(dtype, session);
+      }
+      const rows = block.length / D;
+      for (let r = 0; r < rows; r += chunk) {
+        const n = Math.min(chunk, rows - r);
+        const out = await session.run({ queries: qs, db: new ort.Tensor(dtype, block.subarray(r * D, (r + n) * D), [n, D]) });
+        const s = out.scores!.data as Float32Array;
+        for (let q = 0; q < Q; q++) top.offerRow(q, s.subarray(q * n, (q + 1) * n), start + r);
+        out.scores!.dispose();
+        o.onProgress?.(start + r + n, db.count);
+      }
+      start += rows;
+    }
+  } finally {
+    for (const s of sessions.values()) await s.release();
+  }
 }
 
 /** Rankings of a `[k, Q]` result as one Int32Array per query (what the re-rankers take). */

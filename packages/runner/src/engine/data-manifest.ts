@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { writeFileAtomicSync } from '@descbench/core';
 import { canonicalJson, sha256Hex } from './key';
@@ -26,7 +26,7 @@ export function dataManifest(path: string, o: { cacheDir?: string } = {}): DataM
   if (!existsSync(root)) throw new Error(`dataManifest: ${root} does not exist`);
   const st = statSync(root);
   if (st.isFile()) {
-    const sha = sha256Hex(readFileSync(root));
+    const sha = hashFile(root);
     return { files: 1, bytes: st.size, sha256: sha256Hex(canonicalJson([['', sha]])) };
   }
   const files = listFiles(root);
@@ -67,8 +67,17 @@ export function dataManifest(path: string, o: { cacheDir?: string } = {}): DataM
   return m;
 }
 
+/** sha256 of a file's content, read in 16 MiB chunks (R1M feature files are 4-8 GB: more than one Buffer holds). */
 function hashFile(path: string): string {
-  return createHash('sha256').update(readFileSync(path)).digest('hex');
+  const h = createHash('sha256');
+  const buf = Buffer.allocUnsafe(16 << 20);
+  const fd = openSync(path, 'r');
+  try {
+    for (let n = readSync(fd, buf, 0, buf.length, null); n > 0; n = readSync(fd, buf, 0, buf.length, null)) h.update(buf.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+  return h.digest('hex');
 }
 
 function listFiles(root: string): string[] {

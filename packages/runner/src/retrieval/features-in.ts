@@ -1,13 +1,15 @@
 import { InputError } from '@descbench/core';
-import { readFeatureDict, readGlobalFeatures, type GlobalFeatures, type RevisitopGnd } from '@descbench/datasets';
-import { l2NormalizeRows } from '@descbench/retrieval';
+import { readFeatureDict, readGlobalFeatures, readNpyFloat16Rows, type GlobalFeatures, type RevisitopGnd } from '@descbench/datasets';
+import { blockStore, l2NormalizeRows, vectorStore, type VectorStore } from '@descbench/retrieval';
 
 /**
  * Global descriptors of a revisitop dataset, from either
  * - a pickled feature dict `{'db': D x N, 'query': D x Q}` (what CSA's and cirtorch-style scripts
  *   write; `layout: 'rows'` for N x D arrays), or
  * - two `.npy` files, `[N, D]` (`layout: 'rows'`, default for npy) or `[D, N]` (`columns`),
- * plus optional distractors (R1M) as `.npy` or a dict with `db`.
+ * plus optional distractors (R1M) as `.npy` or a dict with `db`. A distractor `.npy` is streamed in
+ * chunks into float16 storage (real R1M features are 4-8 GB: 1,001,001 x 2048 float16 is 4.1 GB in
+ * memory, and no whole-file Buffer is ever made); a distractor pickle is read whole (float32).
  * Checked against the ground truth: |imlist| database and |qimlist| query descriptors, one
  * dimension, every value finite (the file and the descriptor are named otherwise). Rows are
  * L2-normalised (the search ranks by cosine similarity).
@@ -19,10 +21,16 @@ export type FeatureSource =
 export interface LoadedFeatures {
   db: GlobalFeatures;
   queries: GlobalFeatures;
-  distractors?: GlobalFeatures;
+  /** L2-normalised rows: float16 blocks from a `.npy`, float32 from a pickle. */
+  distractors?: VectorStore;
 }
 
-export function loadRevisitopFeatures(src: FeatureSource, gnd: RevisitopGnd, distractors?: { file: string; layout?: 'rows' | 'columns' }): LoadedFeatures {
+export function loadRevisitopFeatures(
+  src: FeatureSource,
+  gnd: RevisitopGnd,
+  distractors?: { file: string; layout?: 'rows' | 'columns' },
+  onProgress?: (what: string, done: number, total: number) => void,
+): LoadedFeatures {
   let db: GlobalFeatures;
   let queries: GlobalFeatures;
   if (src.kind === 'pickle') {
@@ -37,9 +45,17 @@ export function loadRevisitopFeatures(src: FeatureSource, gnd: RevisitopGnd, dis
   const out: LoadedFeatures = { db: normalised(db), queries: normalised(queries) };
   if (distractors !== undefined) {
     const f = distractors.file;
-    const d = f.endsWith('.pkl') ? readFeatureDict(f, ['db'], { layout: distractors.layout ?? 'columns' }).db! : readGlobalFeatures(f, { layout: distractors.layout ?? 'rows' });
-    if (d.dim !== db.dim) throw new InputError(`distractor dimension ${d.dim}, the dataset's descriptors have ${db.dim}`, { file: f });
-    out.distractors = normalised(d);
+    if (f.endsWith('.pkl')) {
+      const d = readFeatureDict(f, ['db'], { layout: distractors.layout ?? 'columns' }).db!;
+      if (d.dim !== db.dim) throw new InputError(`distractor dimension ${d.dim}, the dataset's descriptors have ${db.dim}`, { file: f });
+      const n = normalised(d);
+      out.distractors = vectorStore(n.data, n.count, n.dim);
+    } else {
+      const layout = distractors.layout ?? 'rows';
+      const rows = readNpyFloat16Rows(f, { layout, normalize: true, ...(onProgress ? { onProgress: (d: number, t: number) => onProgress('distractors', d, t) } : {}) });
+      if (rows.dim !== db.dim) throw new InputError(`distractor dimension ${rows.dim} (layout ${layout}), the dataset's descriptors have ${db.dim}`, { file: f });
+      out.distractors = blockStore(rows.blocks, rows.dim);
+    }
   }
   return out;
 }

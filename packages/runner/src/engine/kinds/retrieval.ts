@@ -31,7 +31,8 @@ import type { CellContext, CellSpec, CellValue, DataKind, PlotSpec, ReplayOption
  * at `<features dir>/<type>.pkl` (`{'db': D x N, 'query': D x Q}`; default dir
  * `<data root>/revisitop/<name>/features`); otherwise the generated default
  * (`resolveGeneratedRetrieval`: every feature type, on the real gnd structure when one is at hand).
- * R1M distractors: `<data root>/revisitop/revisitop1m/features/<type>.npy` (`[N, D]`, real) or generated ones.
+ * R1M distractors: `<data root>/revisitop/revisitop1m/features/<type>.npy` (real: `[N, D]`, or
+ * `[D, N]` with `r1mLayout: 'columns'`; float16/32, streamed into float16 storage) or generated ones.
  */
 export interface RetrievalKindOptions {
   /** `roxford5k`, `rparis6k` or both (default both). */
@@ -40,6 +41,8 @@ export interface RetrievalKindOptions {
   rerank?: boolean;
   /** Add the R1M distractors. */
   r1m?: boolean;
+  /** Layout of the real R1M `.npy` files: `rows` = `[N, D]` (default), `columns` = `[D, N]`. */
+  r1mLayout?: 'rows' | 'columns';
   /** Generated distractors when the real ones are absent (default 20,000). */
   distractors?: number;
   /** Where real feature pickles are (`<dir>/<type>.pkl`), per dataset name or one for all. */
@@ -65,8 +68,15 @@ interface DatasetRef {
   gnd: { file: string; manifest: DataManifest };
   /** Feature type -> pickle. */
   features: Record<string, { file: string; manifest: DataManifest }>;
-  r1m: Record<string, { file: string; manifest: DataManifest }> | null;
+  r1m: Record<string, R1mRef> | null;
   structure: string;
+}
+
+/** One distractor feature file; `layout` is present for `[D, N]` files only. */
+interface R1mRef {
+  file: string;
+  manifest: DataManifest;
+  layout?: 'columns';
 }
 
 /** What a retrieval cell reads and does; all of it is in the cell's key. */
@@ -75,7 +85,7 @@ export interface RetrievalCellSettings {
   dataset: DatasetName;
   featureType: string;
   method: 'first' | 'csa';
-  data: { kind: DataKind; gnd: DatasetRef['gnd']; features: { file: string; manifest: DataManifest }; r1m: { file: string; manifest: DataManifest } | null; structure: string };
+  data: { kind: DataKind; gnd: DatasetRef['gnd']; features: { file: string; manifest: DataManifest }; r1m: R1mRef | null; structure: string };
   csa: { preset: string; profile: CsaProfile; training: { file: string; manifest: DataManifest } | 'generated' } | null;
   qe: { n: number; alpha: number };
   engine: KnnEngine;
@@ -112,8 +122,8 @@ function resolveDataset(name: DatasetName, o: ReplayOptions, ko: RetrievalKindOp
       r1m = Object.fromEntries(
         Object.keys(features).map((ty) => {
           const f = join(dir, `${ty}.npy`);
-          if (!existsSync(f)) throw new InputError(`--r1m: no R1M distractor features for ${ty} at ${f} ([N, D] .npy)`, { at: '--r1m' });
-          return [ty, { file: f, manifest: dataManifest(f) }];
+          if (!existsSync(f)) throw new InputError(`--r1m: no R1M distractor features for ${ty} at ${f} (${ko.r1mLayout === 'columns' ? '[D, N]' : '[N, D]'} .npy)`, { at: '--r1m' });
+          return [ty, { file: f, manifest: dataManifest(f), ...(ko.r1mLayout === 'columns' ? { layout: 'columns' as const } : {}) }];
         }),
       );
     }
@@ -206,9 +216,11 @@ function load(s: RetrievalCellSettings): { gnd: RevisitopGnd; features: LoadedFe
   const id = `${s.data.gnd.manifest.sha256}\u0000${s.data.features.manifest.sha256}\u0000${s.data.r1m?.manifest.sha256 ?? ''}`;
   let d = loaded.get(id);
   if (d === undefined) {
-    if (loaded.size >= 2) loaded.delete(loaded.keys().next().value as string);
+    // R1M features take GBs: keep one set then
+    if (loaded.size >= (s.data.r1m ? 1 : 2)) loaded.delete(loaded.keys().next().value as string);
     const gnd = readRevisitopGnd(s.data.gnd.file);
-    d = { gnd, features: loadRevisitopFeatures({ kind: 'pickle', file: s.data.features.file }, gnd, s.data.r1m ? { file: s.data.r1m.file } : undefined) };
+    const r1m = s.data.r1m ? { file: s.data.r1m.file, ...(s.data.r1m.layout ? { layout: s.data.r1m.layout } : {}) } : undefined;
+    d = { gnd, features: loadRevisitopFeatures({ kind: 'pickle', file: s.data.features.file }, gnd, r1m) };
     loaded.set(id, d);
   }
   return d;
