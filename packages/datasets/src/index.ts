@@ -22,6 +22,8 @@ export {
 } from './ubc-phototour';
 export { PointPairSampler, type PairBatch } from './ubc-sampler';
 export { decodePngGray, readPngGray, encodePngGray, decodePnm, readPnm, toGray, rgbToGray, type RasterImage } from './image-io';
+export { decodeJpegRgb, readJpegRgb } from './jpeg';
+export { pillowThumbnail, pillowResizeLanczos, pillowResampleLanczos, pillowReduce, thumbnailSize } from './pillow-resize';
 export {
   HPATCHES_PATCH_SIZE,
   HPATCHES_NOISE_LEVELS,
