@@ -55,6 +55,16 @@ describe('global descriptor extraction with an ONNX backbone', () => {
     expect(rmacRegions(18, 26, 1).map((r) => r[2])).toEqual([18, 18]);
   });
 
+  it("R-MAC regions equal cirtorch's float32 grid where double precision would differ (ties of the overlap criterion, starts on integers)", () => {
+    // __fixtures__/make-rmac-regions-fixture.py: the 90 such shapes among 1..80 x 1..80, and 5 ordinary ones
+    const cases = JSON.parse(readFileSync(join(__dirname, '__fixtures__', 'rmac-regions.json'), 'utf8')) as Record<string, number[][]>;
+    expect(Object.keys(cases).length).toBe(95);
+    for (const [shape, want] of Object.entries(cases)) {
+      const [H, W] = shape.split('x').map(Number) as [number, number];
+      expect([shape, rmacRegions(H, W)]).toEqual([shape, want]);
+    }
+  });
+
   it('learned PCA-whitening gives numpy pcawhitenlearn / whitenapply similarities', () => {
     const X = Float32Array.from(fx.whiten.X);
     const w = learnPcaWhitening(X, 40, 6);

@@ -63,16 +63,24 @@ function addNormalized(acc: Float32Array, v: Float32Array): void {
   for (let i = 0; i < acc.length; i++) acc[i]! += u[i]!;
 }
 
-/** R-MAC regions `[y, x, side]` of an H x W map for L scales (cirtorch `rmac`'s grid). */
+/**
+ * R-MAC regions `[y, x, side]` of an H x W map for L scales (cirtorch `rmac`'s grid). cirtorch
+ * computes the overlap criterion and the region starts in float32 tensors (torch.Tensor), which
+ * decides ties (5 x 9: two step counts at the same overlap) and starts that land on an integer
+ * (2 x 32: 7 x 31/7); the arithmetic here is rounded to float32 at the same points.
+ */
 export function rmacRegions(H: number, W: number, L = 3): [number, number, number][] {
-  const ovr = 0.4;
+  const f = Math.fround;
+  const ovr = f(0.4);
   const w = Math.min(W, H);
   const steps = [2, 3, 4, 5, 6, 7];
   let idx = 0;
   let best = Infinity;
   steps.forEach((s, i) => {
-    const b = (Math.max(H, W) - w) / (s - 1);
-    const d = Math.abs((w * w - w * b) / (w * w) - ovr);
+    // int / tensor is tensor.reciprocal() * int in torch (Tensor.__rdiv__)
+    const b = f(f(1 / (s - 1)) * (Math.max(H, W) - w));
+    const d = Math.abs(f(f(f(w * w - f(w * b)) / (w * w)) - ovr));
+    // torch.min keeps the first of equal values
     if (d < best) {
       best = d;
       idx = i;
@@ -85,11 +93,11 @@ export function rmacRegions(H: number, W: number, L = 3): [number, number, numbe
     const wl = Math.floor((2 * w) / (l + 1));
     if (wl === 0) continue;
     const wl2 = Math.floor(wl / 2 - 1);
-    const centres = (extra: number, size: number): number[] => {
-      const b = l + extra === 1 ? 0 : (size - wl) / (l + extra - 1);
-      return Array.from({ length: l + extra }, (_, i) => Math.floor(wl2 + i * b) - wl2);
+    const starts = (extra: number, size: number): number[] => {
+      const b = f(l + extra === 1 ? 0 : (size - wl) / (l + extra - 1));
+      return Array.from({ length: l + extra }, (_, i) => Math.floor(f(wl2 + f(i * b))) - wl2);
     };
-    for (const y of centres(Hd, H)) for (const x of centres(Wd, W)) out.push([y, x, wl]);
+    for (const y of starts(Hd, H)) for (const x of starts(Wd, W)) out.push([y, x, wl]);
   }
   return out;
 }
