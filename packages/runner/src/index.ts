@@ -59,6 +59,7 @@ export { exactValues } from './ci/exact-check';
 export { howAsmkKind, type HowCellSettings } from './engine/kinds/how-asmk';
 export { retrievalKind, type RetrievalKindOptions, type RetrievalCellSettings } from './engine/kinds/retrieval';
 export { retrievalText } from './retrieval/retrieval-text';
+export { extractImageFeatures, type ExtractImagesOptions, type ExtractImagesResult } from './retrieval/extract-images';
 export { loadRevisitopFeatures, type FeatureSource, type LoadedFeatures } from './retrieval/features-in';
 export { retrieve, RETRIEVAL_METHODS, type RetrievalMethod, type RetrieveOptions, type RetrieveResult } from './retrieval/retrieve';
 export { trainedCsaModel, type CsaModelSpec, type TrainedCsa } from './retrieval/csa-model';

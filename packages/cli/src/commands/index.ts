@@ -5,6 +5,7 @@ import { evalPairsCommand } from './eval-pairs';
 import { evalRanksCommand } from './eval-ranks';
 import { evalHPatchesCommand } from './eval-hpatches';
 import { hpatchesExtractCommand } from './hpatches-extract';
+import { extractGlobalCommand } from './extract-global';
 import { listCommand } from './list';
 import { showCommand } from './show';
 import { trainCommand } from './train';
@@ -54,6 +55,7 @@ export const COMMANDS: CommandFactory[] = [
   evalPairsCommand,
   evalHPatchesCommand,
   hpatchesExtractCommand,
+  extractGlobalCommand,
   doctorCommand,
   paramsCommand,
   describeCommand,
