@@ -55,7 +55,7 @@ describe('bench extract-global', () => {
     const out = join(root, 'out', 'f.pkl');
     const r = await bench('extract-global', 'roxford5k', '--backbone', join(FX, 'backbone-1ch.onnx'), '--out', out, '--data-dir', root);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/backbone-1ch\.onnx: the backbone must take one float32 image \[1, 3, H, W\] and output a feature map \[1, C, h, w\]: /);
+    expect(r.err).toMatch(/backbone-1ch\.onnx: the backbone must take one float32 image \[1, 3, H, W\] \(H and W free\) and output a feature map \[1, C, h, w\]; a 64 x 64 probe failed: /);
     expect(r.err.trim().split('\n')).toHaveLength(1);
     expect(existsSync(out)).toBe(false);
   });

@@ -137,7 +137,7 @@ async function openBackbone(file: string, o: { pooling: Pooling; gemP: number; s
     return { ex, dim: d.length, bytes };
   } catch (e) {
     await ex.release();
-    throw new InputError(`the backbone must take one float32 image [1, 3, H, W] and output a feature map [1, C, h, w]: ${(e as Error).message.split('\n')[0]}`, { file });
+    throw new InputError(`the backbone must take one float32 image [1, 3, H, W] (H and W free) and output a feature map [1, C, h, w]; a 64 x 64 probe failed: ${(e as Error).message.split('\n')[0]}`, { file });
   }
 }
 
