@@ -1,7 +1,8 @@
 /** @jest-environment ./packages/models/test/node-realm-environment.js */
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { encodePickle, readRevisitopGnd } from '@descbench/datasets';
 import { loadRevisitopFeatures } from '@descbench/runner';
 import { bench } from '../__fixtures__/run-bench';
@@ -9,6 +10,7 @@ import { bench } from '../__fixtures__/run-bench';
 /** The runner's fixture: 6 JPEGs + 2 queries in revisitop's layout, a torch.onnx tiny backbone. */
 const FX = join(__dirname, '..', '..', '..', 'runner', 'src', 'retrieval', '__fixtures__', 'image-extract');
 const BACKBONE = join(FX, 'backbone.onnx');
+const BIN = resolve(__dirname, '..', '..', 'dist', 'bin.js');
 
 function copyData(): string {
   const root = mkdtempSync(join(tmpdir(), 'descbench-extract-global-'));
@@ -59,4 +61,34 @@ describe('bench extract-global', () => {
     expect(r.err.trim().split('\n')).toHaveLength(1);
     expect(existsSync(out)).toBe(false);
   });
+
+  test('a run killed with SIGKILL resumes from its journal and writes what an uninterrupted run writes', async () => {
+    // 200 database images (the fixture's JPEGs repeated) so that the kill lands mid-run
+    const root = mkdtempSync(join(tmpdir(), 'descbench-extract-kill-'));
+    const dir = join(root, 'revisitop', 'roxford5k');
+    mkdirSync(join(dir, 'jpg'), { recursive: true });
+    const imlist = Array.from({ length: 200 }, (_, i) => `im${i}`);
+    imlist.forEach((n, i) => copyFileSync(join(FX, 'revisitop', 'roxford5k', 'jpg', `img_0${i % 6}.jpg`), join(dir, 'jpg', `${n}.jpg`)));
+    writeFileSync(join(dir, 'gnd_roxford5k.pkl'), encodePickle({ imlist, qimlist: ['im2'], gnd: [{ bbx: [20.4, 10.5, 180.6, 100.2], easy: [0], hard: [], junk: [] }] }));
+    const args = ['extract-global', 'roxford5k', '--backbone', BACKBONE, '--pooling', 'rmac', '--scales', 'ms', '--data-dir', root];
+    const killed = join(root, 'killed.pkl');
+    const proc = spawn(process.execPath, [BIN, ...args, '--out', killed], { stdio: 'ignore' });
+    const exited = new Promise<number | null>((r) => proc.on('exit', (code) => r(code)));
+    const journal = `${killed}.partial.bin`;
+    const record = 4 + 4 * 8;
+    for (let t = 0; t < 3000 && !(existsSync(journal) && statSync(journal).size >= 3 * record); t++) await new Promise((r) => setTimeout(r, 10));
+    proc.kill('SIGKILL');
+    expect(await exited).toBeNull();
+    expect(existsSync(killed)).toBe(false);
+    const done = Math.floor(statSync(journal).size / record);
+    expect(done).toBeGreaterThanOrEqual(3);
+    expect(done).toBeLessThan(201);
+    const resumed = await bench(...args, '--out', killed, '--json');
+    expect(resumed.code).toBe(0);
+    expect((JSON.parse(resumed.out) as { resumed: number }).resumed).toBe(done);
+    const fresh = join(root, 'fresh.pkl');
+    expect((await bench(...args, '--out', fresh, '--json')).code).toBe(0);
+    expect(readFileSync(killed).equals(readFileSync(fresh))).toBe(true);
+    expect(existsSync(journal)).toBe(false);
+  }, 60000);
 });
