@@ -157,16 +157,10 @@ export class TfjsNet {
   }
 
   private conv(l: Pick<ConvLayer, 'key' | 'stride' | 'pad' | 'bias'>, x: tf.Tensor): tf.Tensor {
-    const padded =
-      l.pad > 0
-        ? tf.pad(x, [
-            [0, 0],
-            [l.pad, l.pad],
-            [l.pad, l.pad],
-            [0, 0],
-          ])
-        : x;
-    const y = tf.conv2d(padded as tf.Tensor4D, this.v(`${l.key}.weight`) as tf.Variable<tf.Rank.R4>, l.stride, 'valid');
+    // Zero padding inside the convolution (symmetric, PyTorch's), not as a separate Pad: the
+    // input gradient then covers the unpadded input only (no pad-gradient copy, no work on the
+    // border that a Pad's gradient would crop away).
+    const y = tf.conv2d(x as tf.Tensor4D, this.v(`${l.key}.weight`) as tf.Variable<tf.Rank.R4>, l.stride, l.pad > 0 ? l.pad : 'valid');
     return l.bias ? tf.add(y, this.v(`${l.key}.bias`)) : y;
   }
 

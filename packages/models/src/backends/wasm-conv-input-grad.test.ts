@@ -27,6 +27,8 @@ describe('wasm Conv2DBackpropInput (custom kernel)', () => {
   const cases: [string, number[], number[], number, Pad][] = [
     ['3x3 stride 1 valid', [2, 8, 8, 3], [3, 3, 3, 4], 1, 'valid'],
     ['3x3 stride 1 pad 1', [2, 7, 6, 3], [3, 3, 3, 4], 1, 1],
+    ['3x3 stride 1 pad 1 over two im2col chunks, 8+4 output channels', [2, 16, 16, 64], [3, 3, 64, 12], 1, 1],
+    ['3x3 stride 2 pad 1, 5 rows of output (SIMD row tail)', [1, 9, 9, 8], [3, 3, 8, 16], 2, 1],
     ['3x3 stride 2 valid (even input)', [2, 10, 10, 4], [3, 3, 4, 5], 2, 'valid'],
     ['3x3 stride 2 valid (odd input)', [3, 9, 9, 2], [3, 3, 2, 5], 2, 'valid'],
     ['3x3 stride 2 pad 1', [2, 9, 8, 2], [3, 3, 2, 3], 2, 1],
