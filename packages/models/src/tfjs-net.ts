@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { BatchNormLayer, ConvLayer, Layer, NetSpec, SoaLayer } from './spec';
 import { paramSpecs } from './spec';
 import type { HostTensor, StateDict } from './state-dict';
+import { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD } from './backends/wasm-batch-norm';
 
 /** Running-statistics update of one BatchNorm in a training step (PyTorch semantics: unbiased var, momentum). */
 export interface BatchStats {
@@ -254,6 +255,7 @@ export class TfjsNet {
  * Returns the batch statistics `[C]` too (not part of the gradient).
  */
 export function batchNormTrain(x: tf.Tensor, eps: number): { y: tf.Tensor; mean: tf.Tensor1D; variance: tf.Tensor1D } {
+  if (tf.getBackend() === 'wasm' && tf.getKernel(BATCH_NORM_TRAIN, 'wasm') !== undefined) return batchNormTrainFused(x, eps);
   const c = x.shape[x.shape.length - 1]!;
   const m = x.size / c;
   let mean: tf.Tensor1D | undefined;
@@ -279,6 +281,24 @@ export function batchNormTrain(x: tf.Tensor, eps: number): { y: tf.Tensor; mean:
         const mdyy = tf.matMul(on, tf.mul(dy2, ys) as tf.Tensor2D);
         return tf.reshape(tf.mul(rs, tf.sub(tf.sub(dy2, mdy), tf.mul(ys, mdyy))), dy.shape);
       },
+    };
+  };
+  const y = tf.customGrad(body as unknown as Parameters<typeof tf.customGrad>[0])(x) as tf.Tensor;
+  return { y, mean: mean!, variance: variance! };
+}
+
+/** `batchNormTrain` as the fused wasm kernels (backends/wasm-batch-norm.ts): same formulas, two kernels. */
+function batchNormTrainFused(x: tf.Tensor, eps: number): { y: tf.Tensor; mean: tf.Tensor1D; variance: tf.Tensor1D } {
+  let mean: tf.Tensor1D | undefined;
+  let variance: tf.Tensor1D | undefined;
+  const body = (xIn: tf.Tensor, save: tf.GradSaveFunc) => {
+    const [y, mu, v, r] = tf.engine().runKernel(BATCH_NORM_TRAIN, { x: xIn }, { eps }) as tf.Tensor[];
+    mean = tf.keep(mu as tf.Tensor1D);
+    variance = tf.keep(v as tf.Tensor1D);
+    save([y!, r!]);
+    return {
+      value: y!,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.engine().runKernel(BATCH_NORM_TRAIN_GRAD, { dy, y: saved[0]!, rstd: saved[1]! }, {}) as tf.Tensor,
     };
   };
   const y = tf.customGrad(body as unknown as Parameters<typeof tf.customGrad>[0])(x) as tf.Tensor;

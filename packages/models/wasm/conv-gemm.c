@@ -4,7 +4,7 @@
  * The module imports tfjs's own wasm memory, so it reads and writes tensors where they live;
  * scratch (the im2col rows, a transposed filter) is malloc'ed by the caller on that heap. No
  * libc, no static data; the shadow stack is set by the caller (exported __stack_pointer).
- * Build: packages/models/wasm/build.sh (Debian clang + lld, --target=wasm32); the .wasm beside
+ * Build: packages/models/wasm/build.sh (Debian clang + lld, --target=wasm32); train-kernels.wasm beside
  * this file is committed so that a fresh clone needs no compiler.
  *
  * Geometry (tfjs's computeConv2DInfo): x [B, H, W, Ci], filter [KH, KW, Ci, Co], dy [B, OH, OW, Co],

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { overrideWasmKernel, type WasmHeapBackend } from './wasm-heap';
+import { overrideWasmKernel } from './wasm-heap';
+import { heapOffset, trainKernels, withScratch } from './wasm-train-module';
 
 const SUM = Symbol.for('descbench.wasmBlockSum');
 const MEAN = Symbol.for('descbench.wasmBlockMean');
@@ -36,23 +37,11 @@ function reduceBlock(args: Parameters<tf.KernelFunc>[0], mean: boolean): tf.Tens
   const r = blockReduction(x.shape, axis);
   // Small tensors: wasm's own kernel is as fast and this saves nothing.
   if (r === undefined || r.m * r.n * r.outer < 4096) return undefined;
-  const be = args.backend as unknown as WasmHeapBackend;
+  const { k, be } = trainKernels(args.backend);
   const out = be.makeOutput(keepDims ? r.keptShape : r.outShape, 'float32');
-  // Views after makeOutput: an allocation can grow (and so detach) the heap.
-  const xv = be.typedArrayFromHeap(x) as Float32Array;
-  const ov = be.typedArrayFromHeap(out) as Float32Array;
   const { outer, m, n } = r;
-  const acc = new Float64Array(n);
-  const scale = mean ? 1 / m : 1;
-  for (let o = 0; o < outer; o++) {
-    acc.fill(0);
-    const base = o * m * n;
-    for (let i = 0; i < m; i++) {
-      const row = base + i * n;
-      for (let j = 0; j < n; j++) acc[j]! += xv[row + j]!;
-    }
-    for (let j = 0; j < n; j++) ov[o * n + j] = acc[j]! * scale;
-  }
+  // float64 accumulators in row order (reduce.c's block_sum), scaled once at the end
+  withScratch(be, n * 8, (acc) => k.block_sum(heapOffset(be, x), heapOffset(be, out), acc, outer, m, n, mean ? 1 / m : 1));
   return out;
 }
 
@@ -60,7 +49,7 @@ function reduceBlock(args: Parameters<tf.KernelFunc>[0], mean: boolean): tf.Tens
  * `Sum` and `Mean` on wasm over a contiguous block of axes other than the last, e.g. the
  * per-channel gradient sums over [B, H, W] of a broadcast weight, or FRN's mean over [H, W] of
  * NHWC maps: wasm transposes the reduced axes to the end first (a full copy) and then reduces;
- * here it is one pass over the input on the wasm heap, accumulating in float64. Other
+ * here it is one SIMD pass over the input on the wasm heap (reduce.c), accumulating in float64. Other
  * reductions go to wasm's own kernels.
  */
 export function registerWasmBlockReduce(): boolean {

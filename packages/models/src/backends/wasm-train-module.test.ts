@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CONV_GEMM_WASM } from './wasm-conv-gemm';
+import { TRAIN_KERNELS_WASM } from './wasm-train-module';
 
 /** The clang that built the committed .wasm (build.sh names it); another version emits other bytes. */
 const CLANG = 'Debian clang version 14.';
@@ -17,22 +17,22 @@ function clangVersion(): string | undefined {
 
 const version = clangVersion();
 const canBuild = version?.startsWith(CLANG) === true;
-if (!canBuild) process.stderr.write(`skipped: conv-gemm.wasm rebuilt from its source: ${version === undefined ? 'clang is absent (apt install clang lld)' : `clang is not ${CLANG}x`}\n`);
+if (!canBuild) process.stderr.write(`skipped: train-kernels.wasm rebuilt from its sources: ${version === undefined ? 'clang is absent (apt install clang lld)' : `clang is not ${CLANG}x`}\n`);
 
-describe('conv-gemm.wasm', () => {
-  test('is a wasm module exporting the two gradient kernels and importing one memory', () => {
+describe('train-kernels.wasm', () => {
+  test('is a wasm module exporting the kernels and importing one memory', () => {
     const api = (globalThis as unknown as { WebAssembly: { Module: { new (b: Uint8Array): object; imports(m: object): { name: string; kind: string }[]; exports(m: object): { name: string }[] } } }).WebAssembly;
-    const m = new api.Module(readFileSync(CONV_GEMM_WASM));
+    const m = new api.Module(readFileSync(TRAIN_KERNELS_WASM));
     expect(api.Module.imports(m)).toEqual([{ module: 'env', name: 'memory', kind: 'memory' }]);
-    expect(api.Module.exports(m).map((e) => e.name).sort()).toEqual(['__stack_pointer', 'conv_filter_grad', 'conv_input_grad']);
+    expect(api.Module.exports(m).map((e) => e.name).sort()).toEqual(['__stack_pointer', 'batch_norm_train', 'batch_norm_train_grad', 'block_sum', 'conv_filter_grad', 'conv_input_grad']);
   });
 
-  (canBuild ? test : test.skip)('the committed .wasm is what build.sh makes from conv-gemm.c', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'conv-gemm-'));
+  (canBuild ? test : test.skip)('the committed .wasm is what build.sh makes from the C sources', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'train-kernels-'));
     try {
-      const out = join(dir, 'conv-gemm.wasm');
-      execFileSync('sh', [join(CONV_GEMM_WASM, '..', 'build.sh'), out], { stdio: 'ignore' });
-      expect(readFileSync(out).equals(readFileSync(CONV_GEMM_WASM))).toBe(true);
+      const out = join(dir, 'train-kernels.wasm');
+      execFileSync('sh', [join(TRAIN_KERNELS_WASM, '..', 'build.sh'), out], { stdio: 'ignore' });
+      expect(readFileSync(out).equals(readFileSync(TRAIN_KERNELS_WASM))).toBe(true);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
