@@ -54,12 +54,16 @@ export function createHowModel(variant: HowVariant, o: { backbone: TinyBackboneC
   };
 }
 
-/** Trainable variables in two groups: the backbone and whitening (small lr), and the context modules (large lr). */
-export function howVariables(m: HowModel): { base: tf.Variable[]; context: tf.Variable[] } {
+/**
+ * Variables by training group: `trained` (the backbone, small lr), `context` (the slides'
+ * smoothing and GCN, large lr) and `whitening` (the 1x1 conv: HOW initialises it with
+ * PCA-whitening and does not update it, lr 0 in HOWNet.parameter_groups).
+ */
+export function howVariables(m: HowModel): { trained: tf.Variable[]; context: tf.Variable[]; whitening: tf.Variable[] } {
   const context: tf.Variable[] = [];
   if (m.smoothing) context.push(m.smoothing.logBandwidth, m.smoothing.confidenceLogit);
   if (m.gcn) context.push(...Object.values(m.gcn));
-  return { base: [...m.backbone.weights, ...m.backbone.biases, m.whitenW, m.whitenB], context };
+  return { trained: [...m.backbone.weights, ...m.backbone.biases], context, whitening: [m.whitenW, m.whitenB] };
 }
 
 /** Gray uint8 image `[size, size]` (or any `[H, W]`) as a `[1, H, W, 1]` tensor in 0..1. */

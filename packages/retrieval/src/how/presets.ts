@@ -17,7 +17,8 @@ export interface HowProfileSettings {
   scales: number[];
   topk: number;
   codebookSize: number;
-  train: { clusters: number; views: number; steps: number; negatives: number; lr: number };
+  /** Training set (clusters x views) and HOW's recipe scaled down (see trainHow). */
+  train: { clusters: number; views: number; epochs: number; tuples: number; pool: number; negatives: number; batch: number; lr: number };
   val: { clusters: number; views: number };
   revisitop: { queries: number; perList: number; others: number };
 }
@@ -30,7 +31,7 @@ export const HOW_PROFILE_SETTINGS: Record<HowProfile, HowProfileSettings> = {
     scales: [1, 0.707],
     topk: 100,
     codebookSize: 32,
-    train: { clusters: 12, views: 3, steps: 20, negatives: 2, lr: 3e-4 },
+    train: { clusters: 12, views: 3, epochs: 2, tuples: 20, pool: 36, negatives: 2, batch: 5, lr: 3e-4 },
     val: { clusters: 8, views: 4 },
     revisitop: { queries: 6, perList: 4, others: 12 },
   },
@@ -41,7 +42,7 @@ export const HOW_PROFILE_SETTINGS: Record<HowProfile, HowProfileSettings> = {
     scales: [1, 0.707, 0.5],
     topk: 200,
     codebookSize: 64,
-    train: { clusters: 80, views: 3, steps: 200, negatives: 2, lr: 3e-4 },
+    train: { clusters: 80, views: 3, epochs: 10, tuples: 50, pool: 120, negatives: 5, batch: 5, lr: 3e-4 },
     val: { clusters: 20, views: 4 },
     revisitop: { queries: 20, perList: 8, others: 60 },
   },

@@ -147,7 +147,7 @@ async function howCompute(c: CellSpec, ctx: CellContext): Promise<CellValue> {
   const codebook = train.clusters.map((v) => v[0]!);
   const spec = { backbone: P.backbone, dim: P.dim, seed: c.seed };
   const m = createHowModel(s.variant, spec);
-  const t = trainHow(m, train.clusters, P.imageSize, { ...P.train, seed: c.seed, onStep: (i) => ctx.onProgress?.(i + 1, P.train.steps) });
+  const t = trainHow(m, train.clusters, P.imageSize, { ...P.train, seed: c.seed, onStep: (i) => ctx.onProgress?.(i + 1, P.train.epochs * Math.floor(P.train.tuples / P.train.batch)) });
   const trained = evaluate(m, s, codebook, val);
   const extra: Record<string, unknown> = {
     ...trained.extra,
@@ -155,6 +155,8 @@ async function howCompute(c: CellSpec, ctx: CellContext): Promise<CellValue> {
     profile: s.profile,
     loss_first: t.losses[0],
     loss_last: t.losses[t.losses.length - 1],
+    negative_distance_first: t.negativeDistances[0],
+    negative_distance_last: t.negativeDistances[t.negativeDistances.length - 1],
     smoothing: m.smoothing ? { bandwidth: Math.exp(m.smoothing.logBandwidth.dataSync()[0]!), self_confidence: 1 / (1 + Math.exp(-m.smoothing.confidenceLogit.dataSync()[0]!)) } : null,
     seconds: (Date.now() - started) / 1000,
     note: 'generated images; not the paper result',
