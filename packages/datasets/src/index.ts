@@ -187,4 +187,4 @@ export {
   type Float32Matrix,
 } from './formats/hpatches-descriptors';
 export { readHPatchesPairList, selectPairs, drawHPatchesPairs, type HPatchesPairList } from './hpatches-verification-pairs';
-export { renderRevisitopImages, subsetRevisitopGnd, renderLandmarkClusters, type RevisitopImages, type LandmarkClusters, type LandmarkViewStyle } from './synthetic-landmark-images';
+export { renderRevisitopImages, subsetRevisitopGnd, renderLandmarkClusters, renderDistractorImages, type RevisitopImages, type LandmarkClusters, type LandmarkViewStyle } from './synthetic-landmark-images';

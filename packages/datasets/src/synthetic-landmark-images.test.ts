@@ -1,5 +1,5 @@
 import { generateRevisitopGnd } from './synthetic-retrieval-features';
-import { renderLandmarkClusters, renderRevisitopImages, subsetRevisitopGnd } from './synthetic-landmark-images';
+import { renderDistractorImages, renderLandmarkClusters, renderRevisitopImages, subsetRevisitopGnd } from './synthetic-landmark-images';
 
 describe('generated landmark images', () => {
   const gnd = subsetRevisitopGnd(generateRevisitopGnd('roxford5k', { images: 300, queries: 12 }), { queries: 4, perList: 5, others: 10 });
@@ -20,5 +20,13 @@ describe('generated landmark images', () => {
     expect(c.clusters).toHaveLength(3);
     expect(c.clusters[1]![2]).toEqual(renderLandmarkClusters({ split: 'train', clusters: 3, views: 4, size: 32 }).clusters[1]![2]);
     expect(c.clusters[1]![2]).not.toEqual(c.clusters[2]![2]);
+  });
+
+  test('distractors: deterministic, the asked count and size, each a different scene', () => {
+    const d = renderDistractorImages({ count: 5, size: 32 });
+    expect(d).toHaveLength(5);
+    expect(d[4]!.length).toBe(32 * 32);
+    expect(renderDistractorImages({ count: 5, size: 32 })[3]).toEqual(d[3]);
+    expect(d[1]).not.toEqual(d[2]);
   });
 });

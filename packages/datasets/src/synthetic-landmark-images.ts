@@ -164,3 +164,20 @@ export function renderLandmarkClusters(o: { split: string; clusters: number; vie
   });
   return { clusters, size: o.size };
 }
+
+/**
+ * Distractor images for a "+R1M"-style database, scaled down: `count` views of scenes that no
+ * ground truth lists (each its own scene, easy or hard views occluded by the shared clutter), so
+ * they are never positives and compete with the positives for the top ranks as revisitop1m's
+ * images do. Deterministic in the seed; independent of the dataset they are added to.
+ */
+export function renderDistractorImages(o: { count: number; size: number; seed?: number }): Uint8Array[] {
+  const prefix = `r1m:${o.seed ?? 0}`;
+  const bank = new SceneBank();
+  const rng = new SeededRng(hash(`${prefix}:views`));
+  return Array.from({ length: o.count }, (_, i) => {
+    const r = rng.fork(i);
+    const bg = bank.get(`background:${r.int(0, BACKGROUNDS - 1)}`);
+    return renderLandmarkView(bank.get(`${prefix}:scene:${i}`), bg, o.size, r.float() < 0.5 ? STYLES.easy : STYLES.hard, r);
+  });
+}

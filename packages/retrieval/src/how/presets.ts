@@ -21,6 +21,8 @@ export interface HowProfileSettings {
   train: { clusters: number; views: number; epochs: number; tuples: number; pool: number; negatives: number; batch: number; lr: number };
   val: { clusters: number; views: number };
   revisitop: { queries: number; perList: number; others: number };
+  /** Generated distractors added to each revisitop database for the "+ R1M" columns (revisitop1m: 1,001,001). */
+  distractors: number;
 }
 
 export const HOW_PROFILE_SETTINGS: Record<HowProfile, HowProfileSettings> = {
@@ -34,6 +36,7 @@ export const HOW_PROFILE_SETTINGS: Record<HowProfile, HowProfileSettings> = {
     train: { clusters: 12, views: 3, epochs: 2, tuples: 20, pool: 36, negatives: 2, batch: 5, lr: 3e-4 },
     val: { clusters: 8, views: 4 },
     revisitop: { queries: 6, perList: 4, others: 12 },
+    distractors: 40,
   },
   smoke: {
     backbone: TINY_BACKBONE,
@@ -45,6 +48,7 @@ export const HOW_PROFILE_SETTINGS: Record<HowProfile, HowProfileSettings> = {
     train: { clusters: 80, views: 3, epochs: 10, tuples: 50, pool: 120, negatives: 5, batch: 5, lr: 3e-4 },
     val: { clusters: 20, views: 4 },
     revisitop: { queries: 20, perList: 8, others: 60 },
+    distractors: 300,
   },
 };
 

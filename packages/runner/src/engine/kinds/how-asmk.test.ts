@@ -36,10 +36,17 @@ describe('how-asmk kind (context-slides tables) at --profile tiny on generated i
     expect(Object.keys(how.extra!.untrained as object).sort()).toEqual([...cols].sort());
   }, 120_000);
 
-  test('FIRe comparison: only the HOW row is computed, with a Mem (GB) estimate; reference rows are refused', async () => {
+  test('FIRe comparison: only the HOW row is computed, with a Mem (GB) estimate and + R1M columns from generated distractors; reference rows are refused', async () => {
     const r = await runReplay(loadCatalog(), opts('context-slides/table-fire-comparison'));
     expect([...new Set(r.cells.map((c) => c.spec.row))]).toEqual(['how']);
     expect(r.aggregated.find((a) => a.column === 'mem_gb')!.mean).toBeGreaterThan(0);
+    // "+ R1M": the same queries over the database plus generated distractors can only rank the positives lower
+    const v = (c: string): number => r.aggregated.find((a) => a.row === 'how' && a.column === c)!.mean;
+    for (const ds of ['roxf', 'rpar'])
+      for (const p of ['medium', 'hard']) {
+        expect(v(`${ds}_r1m_${p}_map_pct`)).toBeGreaterThan(0);
+        expect(v(`${ds}_r1m_${p}_map_pct`)).toBeLessThanOrEqual(v(`${ds}_${p}_map_pct`));
+      }
     await expect(runReplay(loadCatalog(), opts('context-slides/table-fire-comparison', { rows: ['fire'] }))).rejects.toThrow(/reference from another paper/);
     await expect(runReplay(loadCatalog(), opts('context-slides/table-kernel-size', { profile: 'paper' }))).rejects.toThrow(/--profile tiny or smoke/);
   }, 120_000);

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { findSharedDir, InputError, log, parseBackendName } from '@descbench/core';
-import { generateRevisitopGnd, readRevisitopGnd, renderLandmarkClusters, renderRevisitopImages, resolveDataRoot, subsetRevisitopGnd, type RevisitopGnd } from '@descbench/datasets';
+import { generateRevisitopGnd, readRevisitopGnd, renderDistractorImages, renderLandmarkClusters, renderRevisitopImages, resolveDataRoot, subsetRevisitopGnd, type RevisitopGnd } from '@descbench/datasets';
 import { computeMap, evaluateRevisited } from '@descbench/metrics';
 import { useTfjsBackend } from '@descbench/models';
 import {
@@ -29,7 +29,9 @@ import type { CellContext, CellSpec, CellValue, ReplayOptions, TableKind } from 
  * HOW trained on generated rSfM120k-style landmark views (seeded), then local descriptors + ASMK
  * on the generated SfM validation clusters (SFM_val) and on revisited Oxford / Paris images
  * generated for the ground truth (the real gnd_<name>.pkl when at hand, a subset of it at these
- * profiles). The `how` row also scores its own untrained backbone (extra.untrained).
+ * profiles); the FIRe table's "+ R1M" columns add generated distractor images to each database
+ * (a profile-sized stand-in for revisitop1m). The `how` row also scores its own untrained
+ * backbone (extra.untrained).
  * Generated images only: the tables it writes are never the paper's results.
  */
 const TABLES = {
@@ -59,6 +61,8 @@ export interface HowCellSettings {
   sfmVal: boolean;
   datasets: { name: DatasetName; gnd: { file: string; manifest: DataManifest } | 'generated' }[];
   memory: boolean;
+  /** Generated distractor images added to each database for the "+ R1M" columns (0: not computed). */
+  distractors: number;
   untrained: boolean;
 }
 
@@ -84,15 +88,23 @@ async function howCells(t: ReferenceTable, o: ReplayOptions): Promise<CellSpec[]
   const backend = (await useTfjsBackend(parseBackendName(o.backend ?? 'wasm'))).backend;
   const datasets = (Object.keys(DATASETS) as DatasetName[]).map((name) => ({ name, gnd: gndRef(name, o) }));
   const sfmVal = t.id !== TABLES.fire;
-  const columns = [...(sfmVal ? ['sfm_val_map_pct'] : []), ...datasets.flatMap((d) => [`${DATASETS[d.name]}_medium_map_pct`, `${DATASETS[d.name]}_hard_map_pct`]), ...(t.id === TABLES.fire ? ['mem_gb'] : [])];
+  const fire = t.id === TABLES.fire;
+  const distractors = fire ? HOW_PROFILE_SETTINGS[profile].distractors : 0;
+  const columns = [
+    ...(sfmVal ? ['sfm_val_map_pct'] : []),
+    ...datasets.flatMap((d) => [`${DATASETS[d.name]}_medium_map_pct`, `${DATASETS[d.name]}_hard_map_pct`, ...(fire ? [`${DATASETS[d.name]}_r1m_medium_map_pct`, `${DATASETS[d.name]}_r1m_hard_map_pct`] : [])]),
+    ...(fire ? ['mem_gb'] : []),
+  ];
   log.info(
     `replaying ${t.id}: ${rows.join(', ')}; ${profile} profile, ${seeds} seed(s), tfjs ${backend}; generated images (${datasets.map((d) => `${d.name} on ${d.gnd === 'generated' ? 'a generated' : 'the real'} ground truth`).join(', ')})` +
-      (t.id === TABLES.fire ? '; the R1M columns and the other rows are not computed (references only)' : ''),
+      (fire
+        ? `; "+ R1M" columns: each database plus ${distractors} generated distractor images (revisitop1m has 1,001,001; this profile scales it down), Mem (GB) extrapolated to 4,993 + 1,001,001 images; FCN and the other rows are the papers' (references only)`
+        : ''),
   );
   const specs: CellSpec[] = [];
   for (const row of rows)
     for (let seed = 1; seed <= seeds; seed++) {
-      const settings: HowCellSettings = { profile, variant: ROW_VARIANTS[row]!, backend, sfmVal, datasets, memory: t.id === TABLES.fire, untrained: row === 'how' };
+      const settings: HowCellSettings = { profile, variant: ROW_VARIANTS[row]!, backend, sfmVal, datasets, memory: fire, distractors, untrained: row === 'how' };
       specs.push({ kind: 'how-asmk', table: t.id, row, columns, unit: 'all', seed, settings });
     }
   return specs;
@@ -119,20 +131,32 @@ function evaluate(m: HowModel, s: HowCellSettings, codebook: Uint8Array[], val: 
     const gt = val.map((_, ci) => ({ ok: owner.flatMap((o, i) => (o === ci ? [i] : [])) }));
     values.sfm_val_map_pct = 100 * computeMap({ data, depth: db.length, queries: queries.length, layout: 'queries-x-db' }, gt, { dbSize: db.length }).mAP;
   }
+  const distractors = s.distractors > 0 ? renderDistractorImages({ count: s.distractors, size: P.imageSize }) : [];
   for (const d of s.datasets) {
     const gnd = subsetRevisitopGnd(loadGnd(d.name, d.gnd), P.revisitop);
     const imgs = renderRevisitopImages(gnd, { dataset: d.name, size: P.imageSize });
-    const r = howAsmkScores(m, { codebook, db: imgs.db, queries: imgs.queries }, opts);
-    const ranks = rankByScore(r.scores);
+    // one index over the database and the distractors: without idf an image's ASMK score does
+    // not depend on the other images, so the first N columns are the plain database's scores
+    const r = howAsmkScores(m, { codebook, db: [...imgs.db, ...distractors], queries: imgs.queries }, opts);
     const N = imgs.db.length;
-    const data = new Int32Array(ranks.length * N);
-    ranks.forEach((rk, q) => data.set(rk, q * N));
-    const e = evaluateRevisited({ data, depth: N, queries: ranks.length, layout: 'queries-x-db' }, gnd.gnd, { dbSize: N });
+    const map = (n: number): ReturnType<typeof evaluateRevisited> => {
+      const ranks = rankByScore(r.scores.map((sc) => sc.subarray(0, n)));
+      const data = new Int32Array(ranks.length * n);
+      ranks.forEach((rk, q) => data.set(rk, q * n));
+      return evaluateRevisited({ data, depth: n, queries: ranks.length, layout: 'queries-x-db' }, gnd.gnd, { dbSize: n });
+    };
     const col = DATASETS[d.name];
+    const e = map(N);
     values[`${col}_medium_map_pct`] = 100 * e.medium.mAP;
     values[`${col}_hard_map_pct`] = 100 * e.hard.mAP;
-    extra[d.name] = { images: N, queries: ranks.length, bytes_per_image: r.memoryBytes / N, descriptors_per_image: r.meanDescriptors };
-    if (s.memory && d.name === 'roxford5k') values.mem_gb = ((r.memoryBytes / N) * R1M_DATABASE) / 1e9;
+    if (distractors.length > 0) {
+      const e1m = map(N + distractors.length);
+      values[`${col}_r1m_medium_map_pct`] = 100 * e1m.medium.mAP;
+      values[`${col}_r1m_hard_map_pct`] = 100 * e1m.hard.mAP;
+    }
+    const bytesPerImage = r.memoryBytes / (N + distractors.length);
+    extra[d.name] = { images: N, distractors: distractors.length, queries: imgs.queries.length, bytes_per_image: bytesPerImage, descriptors_per_image: r.meanDescriptors };
+    if (s.memory && d.name === 'roxford5k') values.mem_gb = (bytesPerImage * R1M_DATABASE) / 1e9;
   }
   return { values, extra };
 }
