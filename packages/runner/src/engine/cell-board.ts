@@ -13,6 +13,8 @@ const MARK = { waiting: '·', running: '>', done: '#' } as const;
  */
 export class CellBoard {
   private readonly states = new Map<string, CellState>();
+  /** Called once, at the first cell started after `show` (the board then shows where cells run). */
+  private firstStart: (() => void) | undefined;
 
   constructor(
     private readonly table: string,
@@ -24,6 +26,9 @@ export class CellBoard {
 
   started(c: KeyedCell, where: string): void {
     if (this.states.get(c.key)?.state !== 'done') this.states.set(c.key, { state: 'running', where });
+    const first = this.firstStart;
+    this.firstStart = undefined;
+    first?.();
   }
 
   finished(c: KeyedCell): void {
@@ -66,12 +71,24 @@ export class CellBoard {
     ];
   }
 
-  /** Print the board now and every `everyMs`; returns the function that stops it. */
-  show(executor: string, everyMs: number): () => void {
+  /**
+   * Print the board now, `soonMs` after the first cell starts (by then every process or worker has
+   * its first cell: where cells run), and every `everyMs`; returns the function that stops it.
+   */
+  show(executor: string, everyMs: number, soonMs = 3000): () => void {
     const print = (): void => log.info(this.render(executor).join('\n'));
     print();
+    let soon: NodeJS.Timeout | undefined;
+    this.firstStart = () => {
+      soon = setTimeout(print, soonMs);
+      soon.unref();
+    };
     const timer = setInterval(print, everyMs);
     timer.unref();
-    return () => clearInterval(timer);
+    return () => {
+      clearInterval(timer);
+      clearTimeout(soon);
+      this.firstStart = undefined;
+    };
   }
 }

@@ -1,9 +1,10 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { InputError, log } from '@descbench/core';
-import { ONE_THREAD_ENV, type ChildMessage, type RunCellMessage } from './pool-protocol';
+import { ONE_THREAD_ENV, threadBudget, type ChildMessage, type ParentMessage, type RunCellMessage } from './pool-protocol';
 import type { CellValue, KeyedCell } from './types';
 
 export interface ChildPoolOptions {
@@ -24,6 +25,8 @@ export interface ChildPoolOptions {
   onProgress?: (cell: KeyedCell, done: number, total: number) => void;
   /** Times a cell is rerun after its process died under it (a crash, an OOM kill). Default 1. */
   crashRetries?: number;
+  /** Cores the busy processes share once no cell waits (threadBudget). Default: this machine's. */
+  cores?: number;
 }
 
 interface Task {
@@ -39,6 +42,8 @@ interface Slot {
   task: Task | null;
   /** The last lines it wrote (for the error when it dies). */
   tail: string[];
+  /** Compute threads last given to it. */
+  threads: number;
 }
 
 /** The compiled entry next to this file, or (running from source: jest, tsx) the TS one through tsx. */
@@ -59,7 +64,8 @@ function defaultComputeModule(): string {
  * A fixed number of Node processes, each computing one cell at a time through the compute
  * module (`pool-child`). Cells wait in FIFO order for a free process. A process that dies under a
  * cell is replaced and the cell rerun (cells are pure, so a rerun is harmless); an error thrown by
- * a cell rejects that cell only. Every process runs with one compute thread (ONE_THREAD_ENV).
+ * a cell rejects that cell only. Every process starts with one compute thread (ONE_THREAD_ENV);
+ * once no cell waits, the busy ones share the cores the idle ones left (threadBudget).
  */
 export class ChildPool {
   private readonly slots: (Slot | null)[];
@@ -116,6 +122,7 @@ export class ChildPool {
       const task = this.waiting.shift() as Task;
       this.start(slot, task);
     }
+    this.rebalance();
   }
 
   private start(slot: Slot, task: Task): void {
@@ -124,14 +131,30 @@ export class ChildPool {
     const workDir = join(this.o.workRoot, task.cell.key.slice(0, 16));
     mkdirSync(workDir, { recursive: true });
     slot.task = task;
+    slot.threads = this.budget();
     const msg: RunCellMessage = {
       type: 'cell',
       key: task.cell.key,
       spec: task.cell.spec,
       ctx: { backend: this.o.backend, workDir, worker, ...(this.o.dataDir !== undefined ? { dataDir: this.o.dataDir } : {}) },
+      threads: slot.threads,
     };
     slot.proc.send(msg);
     this.o.onStart?.(task.cell, worker);
+  }
+
+  private budget(): number {
+    return threadBudget(this.waiting.length, this.running, this.o.cores ?? availableParallelism());
+  }
+
+  /** Give the busy processes the threads the idle ones left (or take them back when cells wait again). */
+  private rebalance(): void {
+    const n = this.budget();
+    for (const s of this.slots) {
+      if (s === null || s.task === null || s.threads === n || !s.proc.connected) continue;
+      s.threads = n;
+      s.proc.send({ type: 'threads', threads: n } satisfies ParentMessage);
+    }
   }
 
   private finish(slot: Slot): Task | null {
@@ -149,7 +172,7 @@ export class ChildPool {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'advanced',
     });
-    const slot: Slot = { proc, ready: false, task: null, tail: [] };
+    const slot: Slot = { proc, ready: false, task: null, tail: [], threads: 1 };
     const keep = (chunk: Buffer): void => {
       for (const line of chunk.toString('utf8').split('\n')) {
         if (line.trim() === '') continue;

@@ -5,6 +5,7 @@ import { isInputError } from '@descbench/core';
 import { computeCell } from './__fixtures__/test-kind';
 import { TEST_KIND, testCells } from './__fixtures__/test-cells';
 import { ProcessPoolExecutor } from './executor-pool';
+import { threadBudget } from './pool-protocol';
 import type { CellValue, KeyedCell } from './types';
 
 /** The process pool on a test-only kind (children run the TS fixture through tsx). */
@@ -34,7 +35,8 @@ describe('ProcessPoolExecutor', () => {
       const inline = await computeCell(c.spec, { backend: 'cpu', workDir: workRoot, worker: 'inline' });
       expect(v.values).toEqual(inline.values);
       for (const col of c.spec.columns) expect(Object.is(v.values[col], inline.values[col])).toBe(true);
-      expect(v.extra).toMatchObject({ threads: '1', workDir: true, backend: 'cpu' });
+      // one thread while cells wait; the last cells may get the core the other process left
+      expect(v.extra).toMatchObject({ threads: expect.stringMatching(/^[12]$/), workDir: true, backend: 'cpu' });
       expect(v.extra?.worker).toBe(`pid:${v.extra?.pid}`);
       pids.add(v.extra?.pid);
     }
@@ -68,6 +70,16 @@ describe('ProcessPoolExecutor', () => {
 
   test('a bug in a cell names the cell', async () => {
     await expect(collect(pool(2), testCells(1, { fail: 'bug' }))).rejects.toThrow('cell r0 u seed 1: cell r0: a bug');
+  });
+
+  test('compute threads: one per process while cells wait, the idle cores shared at the end of a table', async () => {
+    expect([threadBudget(3, 2, 2), threadBudget(0, 2, 2), threadBudget(0, 1, 2), threadBudget(0, 1, 8), threadBudget(0, 3, 8), threadBudget(0, 4, 2)]).toEqual([1, 1, 2, 8, 2, 1]);
+    // a lone cell in a pool of two on two cores takes both; of three cells, the two that start while the third waits start on one
+    const [lone] = [...(await collect(pool(2, { cores: 2 }), testCells(1, { ms: 50 }))).values()];
+    expect(lone?.extra?.threads).toBe('2');
+    const cells = testCells(3, { ms: 50 });
+    const three = await collect(pool(2, { cores: 2 }), cells);
+    expect(cells.slice(0, 2).map((c) => three.get(c.key)?.extra?.threadsAtStart)).toEqual(['1', '1']);
   });
 
   test('--jobs must be a positive integer', () => {

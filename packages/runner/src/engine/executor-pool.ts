@@ -2,7 +2,8 @@ import { ChildPool, type ChildPoolOptions } from './child-pool';
 import type { CellValue, Executor, KeyedCell } from './types';
 
 /**
- * `--jobs N`: the cells in N processes on this machine (one compute thread each). Each cell is a
+ * `--jobs N`: the cells in N processes on this machine (one compute thread each while cells wait;
+ * the last cells of a table share the cores the idle processes left). Each cell is a
  * pure function of its spec, so the values are those of an inline run, byte for byte, whatever
  * the order they finish in. On the first failing cell, the cells not yet started are dropped,
  * the running ones finish (and are reported, so a journal keeps them), then `run` rejects.

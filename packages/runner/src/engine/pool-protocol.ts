@@ -8,6 +8,29 @@ export interface RunCellMessage {
   key: string;
   spec: CellSpec;
   ctx: Omit<CellContext, 'onProgress'>;
+  /** Compute threads the cell may use (THREADS_VAR). */
+  threads: number;
+}
+
+/** Parent -> child: compute threads from now on (cores freed at the end of a table, or taken back). */
+export interface ThreadsMessage {
+  type: 'threads';
+  threads: number;
+}
+
+export type ParentMessage = RunCellMessage | ThreadsMessage;
+
+/** What a pool process's compute threads are read from when a session is made (onnxruntime's intra-op pool). */
+export const THREADS_VAR = 'DESCBENCH_THREADS';
+
+/**
+ * Compute threads of each busy pool process: one while cells wait (every core has a process),
+ * else the machine's cores shared among the busy processes, so that the last cells of a table use
+ * the cores the idle processes left (onnxruntime's evaluation; wasm training stays on one).
+ */
+export function threadBudget(waiting: number, busy: number, cores: number): number {
+  if (waiting > 0 || busy < 1) return 1;
+  return Math.max(1, Math.floor(cores / busy));
 }
 
 export type ChildMessage =

@@ -6,7 +6,8 @@ import { loadCatalog } from '../tables/catalog';
 import { demoCsv, demoSpec, writeBenchmarks } from '../__fixtures__/write-table';
 import { demoKind } from './__fixtures__/demo-kind';
 import { kindForTable, registerTableKind } from './kinds';
-import { runReplay } from './replay';
+import { costliestFirst, runReplay } from './replay';
+import { testCells } from './__fixtures__/test-cells';
 
 const repoRoot = join(__dirname, '..', '..', '..', '..');
 const benchmarks = writeBenchmarks([{ id: 'demo/table1', spec: demoSpec, csv: demoCsv }]);
@@ -115,4 +116,11 @@ describe('runReplay', () => {
     const clean = await runReplay(catalog, { table: 'demo/table1', profile: 'tiny', resultsDir: tmp('replay-clean'), kind: { log: join(tmp('log'), 'c.log') } });
     expect(readFileSync(again.out.trim(), 'utf8')).toBe(readFileSync(clean.files.csv, 'utf8'));
   }, 60000);
+
+  test('cells side by side start costliest first, equal costs in the kind\'s order; no cost, no change', () => {
+    const cells = testCells(5);
+    const cost = (c: { row: string }): number => ({ r0: 1, r1: 3, r2: 1, r3: 2, r4: 3 })[c.row] as number;
+    expect(costliestFirst(cells, { cost }).map((c) => c.spec.row)).toEqual(['r1', 'r4', 'r3', 'r0', 'r2']);
+    expect(costliestFirst(cells, {})).toBe(cells);
+  });
 });

@@ -13,7 +13,7 @@ import { findRepoRoot, keyCells, projectVersion, sha256Hex } from './key';
 import { kindForTable, tableKinds } from './kinds';
 import { assertOneDataKind, declaredDataKind } from './data-kind';
 import { writePlotData } from './plot-data';
-import type { CellValue, Executor, KeyedCell, ReplayOptions, ReplayResult } from './types';
+import type { CellValue, Executor, KeyedCell, ReplayOptions, ReplayResult, TableKind } from './types';
 import { reportInputFromRecord, writeReport } from '../report/report';
 
 /** A finished replay with its comparison against the reference (null for a figure without numbers). */
@@ -63,7 +63,7 @@ export async function runReplay(catalog: Registry<ReferenceTable>, options: Repl
   // the whole table, and which cells run where, when cells run elsewhere than inline
   const stopBoard = run.name === 'inline' || missing.length === 0 ? () => {} : board.show(run.name, 30_000);
   try {
-    await run.run(missing, (c: KeyedCell, v: CellValue) => {
+    await run.run(run.name === 'inline' ? missing : costliestFirst(missing, kind), (c: KeyedCell, v: CellValue) => {
       journal.append({ key: c.key, spec: c.spec, value: v, worker: String(v.extra?.worker ?? run.name), finished: new Date().toISOString() });
       board.finished(c);
       progress.tick();
@@ -125,6 +125,17 @@ export async function runReplay(catalog: Registry<ReferenceTable>, options: Repl
   journal.remove();
   rmSync(workRoot, { recursive: true, force: true });
   return result;
+}
+
+/**
+ * Cells side by side (pool processes, queue workers) start costliest first (stable among equal
+ * costs), so that the table ends on short cells instead of leaving processes idle beside one long
+ * one. Results are assembled in the kind's order whatever the order cells ran in.
+ */
+export function costliestFirst(cells: KeyedCell[], kind: Pick<TableKind, 'cost'>): KeyedCell[] {
+  if (kind.cost === undefined) return cells;
+  const costs = new Map(cells.map((c) => [c.key, kind.cost!(c.spec)]));
+  return cells.map((c, i) => ({ c, i })).sort((a, b) => (costs.get(b.c.key) as number) - (costs.get(a.c.key) as number) || a.i - b.i).map((x) => x.c);
 }
 
 /**

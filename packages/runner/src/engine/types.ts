@@ -137,6 +137,12 @@ export interface TableKind {
   compute(c: CellSpec, ctx: CellContext): Promise<CellValue>;
   /** Extra plots for the report (curves, seed studies); the engine draws the per-row plot itself. */
   plots?(r: ReplayResult, t: ReferenceTable): PlotSpec[];
+  /**
+   * A cell's relative cost (any unit, same for all cells of a kind): executors that run cells side
+   * by side start the costliest first, so that a table does not end on one long cell while the
+   * other processes idle. Order only; values never depend on it.
+   */
+  cost?(c: CellSpec): number;
 }
 
 /** Runs cells somewhere and reports each finished one (in any order). */

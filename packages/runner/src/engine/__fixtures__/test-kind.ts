@@ -16,6 +16,7 @@ export async function computeCell(spec: CellSpec, ctx: CellContext): Promise<Cel
     writeFileSync(s.crashOnce, 'crashed');
     process.kill(process.pid, 'SIGKILL');
   }
+  const threadsAtStart = process.env.DESCBENCH_THREADS ?? null;
   const steps = 4;
   for (let i = 1; i <= steps; i++) {
     await new Promise((r) => setTimeout(r, (s.ms ?? 0) / steps));
@@ -29,6 +30,6 @@ export async function computeCell(spec: CellSpec, ctx: CellContext): Promise<Cel
   return {
     values,
     data: 'synthetic',
-    extra: { worker: ctx.worker, pid: process.pid, threads: process.env.DESCBENCH_THREADS ?? null, workDir: existsSync(ctx.workDir), backend: ctx.backend },
+    extra: { worker: ctx.worker, pid: process.pid, threads: process.env.DESCBENCH_THREADS ?? null, threadsAtStart, workDir: existsSync(ctx.workDir), backend: ctx.backend },
   };
 }
