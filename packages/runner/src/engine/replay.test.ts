@@ -8,6 +8,9 @@ import { demoKind } from './__fixtures__/demo-kind';
 import { kindForTable, registerTableKind } from './kinds';
 import { costliestFirst, runReplay } from './replay';
 import { testCells } from './__fixtures__/test-cells';
+import { DEMO_COMPUTE } from './__fixtures__/demo-compute';
+import { redisGate, startRedis, type TestRedis } from './__fixtures__/redis-server';
+import { startQueueWorker, type RunningWorker } from './queue-worker';
 
 const repoRoot = join(__dirname, '..', '..', '..', '..');
 const benchmarks = writeBenchmarks([{ id: 'demo/table1', spec: demoSpec, csv: demoCsv }]);
@@ -27,8 +30,8 @@ const journalOf = (results: string): string | undefined => {
  * hits the process that computes (the tsx wrapper would leave its node child running), with
  * @descbench/* mapped to the sources.
  */
-function startChild(results: string, log: string, delayMs: number): ReturnType<typeof spawn> {
-  return spawn(process.execPath, ['--import', require.resolve('tsx', { paths: [repoRoot] }), join(__dirname, '__fixtures__', 'replay-child.ts'), benchmarks, results, log], {
+function startChild(results: string, log: string, delayMs: number, where = 'inline'): ReturnType<typeof spawn> {
+  return spawn(process.execPath, ['--import', require.resolve('tsx', { paths: [repoRoot] }), join(__dirname, '__fixtures__', 'replay-child.ts'), benchmarks, results, log, where], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, DESCBENCH_DEMO_DELAY_MS: String(delayMs), TSX_TSCONFIG_PATH: join(__dirname, '__fixtures__', 'tsconfig.json') },
   });
@@ -94,28 +97,15 @@ describe('runReplay', () => {
   });
 
   test('a replay killed with SIGKILL resumes with only the missing cells and gives the same table', async () => {
-    const results = tmp('replay-kill');
-    const log = join(tmp('log'), 'computed.log');
-    const child = startChild(results, log, 400);
-    const done = exited(child);
-    // kill once two cells are journalled
-    for (let i = 0; i < 600 && lines(journalOf(results) ?? '/nonexistent').length < 2; i++) await new Promise((r) => setTimeout(r, 50));
-    child.kill('SIGKILL');
-    const killed = await done;
-    expect(killed.signal).toBe('SIGKILL');
-    const journalled = lines(journalOf(results)!).map((l) => JSON.parse(l) as { spec: { row: string; seed: number } }).map((e) => `${e.spec.row}/${e.spec.seed}`);
-    expect(journalled.length).toBeGreaterThanOrEqual(2);
-    expect(journalled.length).toBeLessThan(6);
-    const before = lines(log).length;
-
-    const again = await exited(startChild(results, log, 0));
-    expect({ code: again.code, err: again.code === 0 ? '' : again.err }).toEqual({ code: 0, err: '' });
-    const after = lines(log).slice(before);
-    expect(after.sort()).toEqual(['x/1', 'x/2', 'x/3', 'y/1', 'y/2', 'y/3'].filter((c) => !journalled.includes(c)));
-
-    const clean = await runReplay(catalog, { table: 'demo/table1', profile: 'tiny', resultsDir: tmp('replay-clean'), kind: { log: join(tmp('log'), 'c.log') } });
-    expect(readFileSync(again.out.trim(), 'utf8')).toBe(readFileSync(clean.files.csv, 'utf8'));
+    const { journalled, after } = await killAndResume('inline');
+    expect(after.sort()).toEqual(ALL_CELLS.filter((c) => !journalled.includes(c)));
   }, 60000);
+
+  test('--jobs: a coordinator killed with SIGKILL takes its pool processes with it, and resumes from its journal', async () => {
+    const { journalled, after, workers } = await killAndResume('pool');
+    expect(after.sort()).toEqual(ALL_CELLS.filter((c) => !journalled.includes(c)));
+    expect(workers.every((w) => /^pid:\d+$/.test(w))).toBe(true);
+  }, 90000);
 
   test('cells side by side start costliest first, equal costs in the kind\'s order; no cost, no change', () => {
     const cells = testCells(5);
@@ -124,3 +114,76 @@ describe('runReplay', () => {
     expect(costliestFirst(cells, {})).toBe(cells);
   });
 });
+
+const ALL_CELLS = ['x/1', 'x/2', 'x/3', 'y/1', 'y/2', 'y/3'];
+
+redisGate('a --queue coordinator killed and restarted').describe('runReplay --queue on a real Redis', () => {
+  let redis: TestRedis;
+  const workers: RunningWorker[] = [];
+  const delay = process.env.DESCBENCH_DEMO_DELAY_MS;
+  beforeAll(async () => {
+    // the workers' pool processes (started on their first cell) inherit it
+    process.env.DESCBENCH_DEMO_DELAY_MS = '300';
+    redis = await startRedis();
+    for (let i = 0; i < 2; i++) workers.push(await startQueueWorker({ url: redis.url, backend: 'cpu', concurrency: 1, stalledMs: 1000, computeModule: DEMO_COMPUTE }));
+  });
+  afterAll(async () => {
+    for (const w of workers) await w.close();
+    await redis?.stop();
+    if (delay === undefined) delete process.env.DESCBENCH_DEMO_DELAY_MS;
+    else process.env.DESCBENCH_DEMO_DELAY_MS = delay;
+  });
+
+  test('a coordinator killed with SIGKILL mid-table and restarted resumes from its journal, collects what the workers finished meanwhile, and assembles the same table', async () => {
+    const { journalled, after, workers: by } = await killAndResume(redis.url);
+    // the workers went on while no coordinator waited: every cell computed once, none again for the restarted one
+    expect(after.every((c) => !journalled.includes(c))).toBe(true);
+    expect(by.every((w) => workers.some((x) => x.name === w))).toBe(true);
+  }, 90000);
+});
+
+/**
+ * Replay demo/table1 in a child process on `where` (inline, pool, a redis:// URL), SIGKILL it
+ * once two cells are journalled, start it again and check that the table equals a clean inline
+ * run's. Returns the cells journalled before the kill, the cells computed after it (from the demo
+ * log; for `pool`, counted once the killed coordinator's processes are gone) and who computed them.
+ */
+async function killAndResume(where: string): Promise<{ journalled: string[]; after: string[]; workers: string[] }> {
+  const queue = where.startsWith('redis://');
+  const results = tmp('replay-kill');
+  const log = join(tmp('log'), 'computed.log');
+  const child = startChild(results, log, 400, where);
+  const done = exited(child);
+  for (let i = 0; i < 1200 && lines(journalOf(results) ?? '/nonexistent').length < 2; i++) await new Promise((r) => setTimeout(r, 50));
+  child.kill('SIGKILL');
+  const killed = await done;
+  expect(killed.signal).toBe('SIGKILL');
+  const entries = lines(journalOf(results)!).map((l) => JSON.parse(l) as { spec: { row: string; seed: number }; worker: string });
+  const journalled = entries.map((e) => `${e.spec.row}/${e.spec.seed}`);
+  expect(journalled.length).toBeGreaterThanOrEqual(2);
+  expect(journalled.length).toBeLessThan(6);
+  const workers = [...new Set(entries.map((e) => e.worker))];
+  if (where === 'pool') {
+    // the pool processes leave when their coordinator goes (IPC disconnect), mid-cell or not
+    const alive = (pid: number): boolean => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const pids = workers.map((w) => Number(w.slice('pid:'.length)));
+    for (let i = 0; i < 200 && pids.some(alive); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(pids.filter(alive)).toEqual([]);
+  }
+  const before = lines(log).length;
+
+  const again = await exited(startChild(results, log, 0, where));
+  expect({ code: again.code, err: again.code === 0 ? '' : again.err }).toEqual({ code: 0, err: '' });
+  const after = lines(log).slice(before);
+  if (queue) expect(lines(log).sort()).toEqual(ALL_CELLS);
+  const clean = await runReplay(catalog, { table: 'demo/table1', profile: 'tiny', resultsDir: tmp('replay-clean'), kind: { log: join(tmp('log'), 'c.log') } });
+  expect(readFileSync(again.out.trim(), 'utf8')).toBe(readFileSync(clean.files.csv, 'utf8'));
+  return { journalled, after, workers };
+}

@@ -271,7 +271,10 @@ async function ubcCompute(c: CellSpec, ctx: CellContext): Promise<CellValue> {
   const extra: Record<string, unknown> = { mode: s.mode, backend: s.backend };
   // Where a cell's time goes (benchmarks/speed/replay-cell.js compares it with the kernels' speed).
   const seconds: Record<string, number> = {};
-  let started = performance.now();
+  const cellStarted = performance.now();
+  // CPU of every thread of this process (onnxruntime's pool, V8's helpers): against `total`, how many cores the cell used
+  const cpuStarted = process.cpuUsage();
+  let started = cellStarted;
   if (s.mode === 'train') {
     const tr = subset(s.train as UbcSubset, s, ctx);
     seconds.data = (performance.now() - started) / 1000;
@@ -316,6 +319,9 @@ async function ubcCompute(c: CellSpec, ctx: CellContext): Promise<CellValue> {
     descriptor.dispose();
   }
   seconds.eval = (performance.now() - started) / 1000;
+  seconds.total = (performance.now() - cellStarted) / 1000;
+  const cpu = process.cpuUsage(cpuStarted);
+  seconds.cpu = (cpu.user + cpu.system) / 1e6;
   extra.eval_patches = evalPatches;
   extra.runtime = descriptor.runtime;
   extra.seconds = seconds;
