@@ -88,8 +88,10 @@ describe('ubc kind: replay', () => {
     for (const v of r.values) {
       expect(v.extra).toMatchObject({ steps: 4, runtime: 'onnx', eval_patches: expect.any(Number) });
       const sec = v.extra!.seconds as Record<string, number>;
-      expect(Object.keys(sec).sort()).toEqual(['data', 'eval', 'eval_build', 'train', 'train_step_median', 'train_steps']);
+      expect(Object.keys(sec).sort()).toEqual(['cpu', 'data', 'eval', 'eval_build', 'total', 'train', 'train_step_median', 'train_steps']);
       expect(sec.train_steps).toBeLessThanOrEqual(sec.train!);
+      expect(sec.train! + sec.eval!).toBeLessThanOrEqual(sec.total!);
+      expect(sec.cpu).toBeGreaterThan(0);
       expect(v.extra!.eval_patches).toBeGreaterThan(256);
     }
     expect(readdirSync(join(resultsDir, 'solar-supp/table1')).filter((f) => f.startsWith('.'))).toEqual([]);
