@@ -21,6 +21,17 @@ function joined(r: Float16Rows): Uint16Array {
   return out;
 }
 
+/** The same array as a big-endian .npy ('<f4' -> '>f4', every element's bytes reversed). */
+function bigEndian(le: Uint8Array, size: number): Uint8Array {
+  const out = Uint8Array.from(le);
+  const text = Buffer.from(out).toString('latin1');
+  const at = text.indexOf(`'<f${size}'`);
+  out[at + 1] = '>'.charCodeAt(0);
+  const start = text.indexOf('\n') + 1;
+  for (let b = start; b < out.length; b += size) out.subarray(b, b + size).reverse();
+  return out;
+}
+
 function normalisedF16(): Uint16Array {
   const out = new Float64Array(N * D);
   for (let i = 0; i < N; i++) {
@@ -52,6 +63,8 @@ describe('readNpyFloat16Rows (streamed .npy -> float16 rows)', () => {
       ['cols-fortran-f4.npy', encodeNpy({ data: X, shape: [D, N], fortranOrder: true }), 'columns'],
       ['rows-f2.npy', encodeNpy({ data: X, shape: [N, D], dtype: 'float16' }), 'rows'],
       ['cols-f8.npy', encodeNpy({ data: Float64Array.from(XT), shape: [D, N] }), 'columns'],
+      ['rows-be-f4.npy', bigEndian(encodeNpy({ data: X, shape: [N, D] }), 4), 'rows'],
+      ['cols-be-f2.npy', bigEndian(encodeNpy({ data: XT, shape: [D, N], dtype: 'float16' }), 2), 'columns'],
     ];
     for (const [name, bytes, layout] of cases) {
       const f = write(name, bytes);
@@ -115,6 +128,9 @@ describe('readNpyFloat16Rows (streamed .npy -> float16 rows)', () => {
     const nan = Float32Array.from(X);
     nan[5 * D + 7] = NaN;
     expectErr(write('nan.npy', encodeNpy({ data: nan, shape: [N, D] })), /non-finite value NaN at descriptor 5, component 7/);
+    const infHalf = Float32Array.from(X);
+    infHalf[2 * D + 3] = Infinity;
+    expectErr(write('inf-f2.npy', encodeNpy({ data: infHalf, shape: [N, D], dtype: 'float16' })), /non-finite value Infinity at descriptor 2, component 3/);
     const nanT = Float32Array.from(XT);
     nanT[7 * N + 5] = Infinity;
     expectErr(write('inf-cols.npy', encodeNpy({ data: nanT, shape: [D, N] })), /non-finite value Infinity at descriptor 5, component 7/, { layout: 'columns', normalize: true });

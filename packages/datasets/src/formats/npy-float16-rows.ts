@@ -98,10 +98,14 @@ function readOpen(fd: number, file: string, o: ReadFloat16RowsOptions): Float16R
   const contiguous = cols === h.fortranOrder;
   const chunkValues = Math.max(contiguous ? dim : 1, Math.floor((o.chunkBytes ?? DEFAULT_CHUNK) / size / (contiguous ? dim : 1)) * (contiguous ? dim : 1));
   const buf = new Uint8Array(Math.min(chunkValues, count * dim) * size);
-  const dv = new DataView(buf.buffer);
-  const le = !bigEndian;
+  // typed views of the chunk (its buffer starts at 0: aligned); big-endian chunks are byte-swapped first
+  const u16 = new Uint16Array(buf.buffer, 0, size === 2 ? buf.length / 2 : 0);
+  const f32 = new Float32Array(buf.buffer, 0, size === 4 ? buf.length / 4 : 0);
+  const f64 = new Float64Array(buf.buffer, 0, size === 8 ? buf.length / 8 : 0);
   const half = float16Table();
-  const value = size === 2 ? (i: number) => half[dv.getUint16(i * 2, le)]! : size === 4 ? (i: number) => dv.getFloat32(i * 4, le) : (i: number) => dv.getFloat64(i * 8, le);
+  const value = size === 2 ? (i: number) => half[u16[i]!]! : size === 4 ? (i: number) => f32[i]! : (i: number) => f64[i]!;
+  // float16 rows kept as they are: the bits are copied, after the finiteness check on the exponent
+  const copyBits = size === 2 && contiguous && !o.normalize;
   const at = (e: number): string => (contiguous ? `descriptor ${Math.floor(e / dim)}, component ${e % dim}` : `descriptor ${e % count}, component ${Math.floor(e / count)}`);
   const bad = (e: number, v: number): never => {
     throw new InputError(`non-finite value ${v} at ${at(e)}`, { file });
@@ -118,7 +122,14 @@ function readOpen(fd: number, file: string, o: ReadFloat16RowsOptions): Float16R
     for (let e0 = 0; e0 < totalValues; e0 += chunkValues) {
       const n = Math.min(chunkValues, totalValues - e0);
       readFully(fd, buf, n * size, h.dataOffset + e0 * size, file);
-      if (contiguous) {
+      if (bigEndian && size > 1) for (let b = 0; b < n * size; b += size) buf.subarray(b, b + size).reverse();
+      if (copyBits) {
+        for (let j = 0; j < n; j++) if ((u16[j]! & 0x7c00) === 0x7c00) bad(e0 + j, value(j));
+        for (let j = 0; j < n; j += dim) {
+          const i = (e0 + j) / dim;
+          blocks[Math.floor(i / blockRows)]!.set(u16.subarray(j, j + dim), (i % blockRows) * dim);
+        }
+      } else if (contiguous) {
         // whole descriptors: e0 is a multiple of dim
         for (let j = 0; j < n; j += dim) {
           const i = (e0 + j) / dim;
