@@ -1,4 +1,4 @@
-import { forwardMacs } from './forward-macs';
+import { forwardCost, forwardMacs } from './forward-macs';
 import { modelSpec } from './registry';
 import type { NetSpec } from './spec';
 
@@ -25,4 +25,13 @@ test('SOLAR: every SOA block adds work; SOSNet+ is L2-Net sized', () => {
   expect(base).toBeLessThan(45e6);
   expect(forwardMacs(modelSpec('sosnet+soa3'))).toBeGreaterThan(base);
   expect(forwardMacs(modelSpec('sosnet+soa345'))).toBeGreaterThan(forwardMacs(modelSpec('sosnet+soa34')));
+});
+
+test('forward cost: SOA attention weighs more than its multiply-adds, in the order onnxruntime measured', () => {
+  const cost = (m: string): number => forwardCost(modelSpec(m));
+  expect(cost('sosnet+')).toBe(forwardMacs(modelSpec('sosnet+')));
+  // measured time per patch relative to sosnet+: soa3 1.32x, soa345 1.70x
+  expect(cost('sosnet+soa3') / cost('sosnet+')).toBeCloseTo(1.32, 1);
+  expect(cost('sosnet+soa345') / cost('sosnet+')).toBeCloseTo(1.7, 1);
+  expect(cost('sosnet+soa34')).toBeGreaterThan(cost('sosnet+soa3'));
 });

@@ -21,3 +21,23 @@ export function forwardMacs(spec: NetSpec): number {
   });
   return macs;
 }
+
+/**
+ * Work per attention entry beyond its multiply-adds (softmax's exp and normalisation, the N x N
+ * map's memory traffic), in multiply-add equivalents: onnxruntime on CPU describes 1,414 / 1,071 /
+ * 831 patches/s with sosnet+ / sosnet+soa3 / sosnet+soa345 (one thread, batch 512), where the
+ * multiply-adds alone say 39.1 / 42.2 / 48.0 M per patch.
+ */
+const ATTENTION_ENTRY_COST = 150;
+
+/** A network's relative forward cost per patch: forwardMacs plus ATTENTION_ENTRY_COST per SOA attention entry. For scheduling. */
+export function forwardCost(spec: NetSpec): number {
+  const shapes = layerShapes(spec);
+  let entries = 0;
+  spec.layers.forEach((l, i) => {
+    if (l.op !== 'soa') return;
+    const [, h, w] = shapes[i]!;
+    entries += (h * w) ** 2;
+  });
+  return forwardMacs(spec) + ATTENTION_ENTRY_COST * entries;
+}

@@ -29,6 +29,6 @@ export { soaBlockParamCount, soaBlockParams, type SoaParamCount } from './soa-pa
 export { decodeSafetensors, encodeSafetensors, readSafetensors, writeSafetensors, type SafetensorsFile } from './safetensors';
 export { backendReport, type BackendReport } from './backends/report';
 export { paramTable, type ParamRow } from './params';
-export { forwardMacs } from './forward-macs';
+export { forwardCost, forwardMacs } from './forward-macs';
 export { soaAttention, type AttentionMap } from './attention';
 export { createSiftDescriptor, siftDescribe, SIFT_KEYPOINT } from './sift';

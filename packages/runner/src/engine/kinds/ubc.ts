@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { InputError, log, parseBackendName } from '@descbench/core';
 import { resolveDataRoot, resolveUbcSubset, type UbcSubset } from '@descbench/datasets';
 import { parseFpr95Convention } from '@descbench/metrics';
-import { createModel, forwardMacs, listModels, modelSpec, paramTable, parseModelName, useTfjsBackend, type PatchDescriptor } from '@descbench/models';
+import { createModel, forwardCost, listModels, modelSpec, paramTable, parseModelName, useTfjsBackend, type PatchDescriptor } from '@descbench/models';
 import type { ReferenceTable } from '../../tables/reference-table';
 import type { ColumnSpec } from '../../tables/schema';
 import { parseProfile, PROFILE_SCALES, trainingPreset, type TrainingPreset } from '../../training/presets';
@@ -330,14 +330,15 @@ async function ubcCompute(c: CellSpec, ctx: CellContext): Promise<CellValue> {
 }
 
 /**
- * A cell's relative cost: its network's forward multiply-adds per patch, times four for a trained
- * cell (training's forward and backward passes outweigh the evaluation at every profile).
+ * A cell's relative cost: its network's forward cost per patch (multiply-adds, SOA attention
+ * weighed as measured), times four for a trained cell (training's forward and backward passes
+ * outweigh the evaluation at every profile).
  */
 function ubcCost(c: CellSpec): number {
   const s = c.settings as UbcCellSettings;
   const { entry } = parseModelName(s.model);
-  const macs = entry.spec === undefined ? 1 : forwardMacs(modelSpec(s.model));
-  return s.mode === 'train' ? 4 * macs : macs;
+  const cost = entry.spec === undefined ? 1 : forwardCost(modelSpec(s.model));
+  return s.mode === 'train' ? 4 * cost : cost;
 }
 
 /** UBC PhotoTour FPR@95 tables: train on one subset (or evaluate), test on the others. */
