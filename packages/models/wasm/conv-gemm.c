@@ -1,5 +1,6 @@
 /*
- * Convolution gradients for tfjs's wasm backend as im2col + SIMD GEMM (wasm simd128), NHWC.
+ * GEMM kernels for tfjs's wasm backend (wasm simd128): convolution gradients as im2col + GEMM
+ * (NHWC) and batched matrix products with either operand transposed.
  *
  * The module imports tfjs's own wasm memory, so it reads and writes tensors where they live;
  * scratch (the im2col rows, a transposed filter) is malloc'ed by the caller on that heap. No
@@ -209,12 +210,16 @@ __attribute__((export_name("conv_filter_grad"))) void conv_filter_grad(
   int K = KH * KW * Ci;
   int M = B * OH * OW;
   fill_zero(dw, K * Co);
-  if (col_is_input(H, W, OH, OW, KH, KW, sh, sw, top, left)) {
-    gemm_atb_acc(x, dy, dw, M, K, Co);
-    return;
-  }
+  int direct = col_is_input(H, W, OH, OW, KH, KW, sh, sw, top, left);
+  /* with no im2col copy, chunks of at least 256 rows (fewer passes over dw when K is large) */
+  if (direct && mc < 256) mc = 256;
   for (int m0 = 0; m0 < M; m0 += mc) {
     int n = M - m0 < mc ? M - m0 : mc;
+    if (direct) {
+      /* x is its own im2col; chunks of rows keep each GEMM's operand in cache */
+      gemm_atb_acc(x + (long)m0 * K, dy + (long)m0 * Co, dw, n, K, Co);
+      continue;
+    }
     im2col(x, col, m0, n, H, W, Ci, OH, OW, KH, KW, sh, sw, top, left);
     gemm_atb_acc(col, dy + (long)m0 * Co, dw, n, K, Co);
   }
@@ -239,5 +244,30 @@ __attribute__((export_name("conv_input_grad"))) void conv_input_grad(
     int n = M - m0 < mc ? M - m0 : mc;
     gemm_ab(dy + (long)m0 * Co, wt, col, n, Co, K);
     col2im_add(dx, col, m0, n, H, W, Ci, OH, OW, KH, KW, sh, sw, top, left);
+  }
+}
+
+/*
+ * BatchMatMul: C[b] [M, N] = op(A[b]) . op(B[b]) for b < batch, op = transpose where ta / tb (not
+ * both); A[b] = A + b*sa, B[b] = B + b*sb floats (stride 0: one matrix for every b).
+ * scratch: K*N floats (B^T when tb).
+ */
+__attribute__((export_name("batch_matmul"))) void batch_matmul(const float *A, const float *B, float *C, float *scratch,
+                                                               int batch, int M, int K, int N, int ta, int tb, int sa,
+                                                               int sb) {
+  for (int b = 0; b < batch; b++) {
+    const float *a = A + (long)b * sa, *bb = B + (long)b * sb;
+    float *c = C + (long)b * M * N;
+    if (ta) {
+      /* a is [K, M]: C = a^T . bb, a sum over the K rows */
+      fill_zero(c, M * N);
+      gemm_atb_acc(a, bb, c, K, M, N);
+    } else if (tb) {
+      /* bb is [N, K] */
+      if (b == 0 || sb != 0) transpose(bb, scratch, N, K);
+      gemm_ab(a, scratch, c, M, K, N);
+    } else {
+      gemm_ab(a, bb, c, M, K, N);
+    }
   }
 }

@@ -34,6 +34,7 @@ describe('wasm Conv2DBackpropFilter (custom kernel)', () => {
     ['3x3 stride 2 same', [2, 8, 8, 4], [3, 3, 4, 4], 2, 'same'],
     ['8x8 valid (L2-Net head)', [2, 8, 8, 4], [8, 8, 4, 3], 1, 'valid'],
     ['1x1', [2, 5, 5, 6], [1, 1, 6, 3], 1, 'valid'],
+    ['1x1 over two chunks of rows (SOA projections)', [4, 40, 40, 6], [1, 1, 6, 8], 1, 'valid'],
   ];
   test.each(cases)('%s equals the cpu backend', async (_n, xs, ws, s, p) => {
     await useTfjsBackend('cpu');

@@ -13,6 +13,7 @@ type Geometry = [b: number, h: number, w: number, ci: number, oh: number, ow: nu
 export interface TrainKernels {
   conv_filter_grad(x: number, dy: number, dw: number, col: number, ...g: [...Geometry, number]): void;
   conv_input_grad(dy: number, w: number, dx: number, col: number, wt: number, ...g: [...Geometry, number]): void;
+  batch_matmul(a: number, b: number, c: number, scratch: number, batch: number, m: number, k: number, n: number, ta: number, tb: number, sa: number, sb: number): void;
   block_sum(x: number, out: number, acc: number, outer: number, m: number, n: number, scale: number): void;
   batch_norm_train(x: number, y: number, mean: number, variance: number, rstd: number, acc: number, m: number, c: number, eps: number): void;
   batch_norm_train_grad(dy: number, y: number, rstd: number, dx: number, acc: number, md: number, m: number, c: number): void;

@@ -1,3 +1,4 @@
+import { registerWasmBatchMatMul } from './wasm-batch-matmul';
 import { registerWasmBatchNorm } from './wasm-batch-norm';
 import { registerWasmBlockReduce } from './wasm-block-reduce';
 import { registerWasmConvFilterGradient } from './wasm-conv-filter-grad';
@@ -15,13 +16,15 @@ import { registerWasmSwapTranspose } from './wasm-swap-transpose';
  * first/last-axis swap transpose as two fast wasm transposes; sums and means over a block of
  * axes other than the last (broadcast-weight gradients, FRN's spatial mean) in one pass;
  * Identity and same-dtype Cast without a copy (every tensor a gradient saves is cloned);
- * training-mode BatchNorm and its gradient fused.
+ * training-mode BatchNorm and its gradient fused; batched matrix products (SOA's attention) as
+ * a SIMD GEMM with either operand transposed.
  * Idempotent; call after loading `@tensorflow/tfjs-backend-wasm`.
  */
 export function registerWasmTrainingKernels(): void {
   registerWasmConvFilterGradient();
   registerWasmConvInputGradient();
   registerWasmSkinnyMatMul();
+  registerWasmBatchMatMul();
   registerWasmFastSlice();
   registerWasmSwapTranspose();
   registerWasmBlockReduce();
