@@ -139,7 +139,8 @@ export class ChildPool {
       ctx: { backend: this.o.backend, workDir, worker, ...(this.o.dataDir !== undefined ? { dataDir: this.o.dataDir } : {}) },
       threads: slot.threads,
     };
-    slot.proc.send(msg);
+    // a process that died meanwhile fails the send; its exit handler runs the cell again
+    slot.proc.send(msg, ignoreSendError);
     this.o.onStart?.(task.cell, worker);
   }
 
@@ -153,7 +154,7 @@ export class ChildPool {
     for (const s of this.slots) {
       if (s === null || s.task === null || s.threads === n || !s.proc.connected) continue;
       s.threads = n;
-      s.proc.send({ type: 'threads', threads: n } satisfies ParentMessage);
+      s.proc.send({ type: 'threads', threads: n } satisfies ParentMessage, ignoreSendError);
     }
   }
 
@@ -229,6 +230,9 @@ export class ChildPool {
     for (const t of this.waiting.splice(0)) t.reject(e);
   }
 }
+
+/** A send to a process that has just died (its 'exit' handler deals with its cell). */
+function ignoreSendError(): void {}
 
 /** `row unit seed` of a cell, for messages. */
 export function describeCell(c: KeyedCell): string {
