@@ -95,7 +95,7 @@ process.stdout.write(
     breakdown(many) +
     (one.cpu === null
       ? ''
-      : `--jobs ${jobs} on ${jobs} cores cannot take less than --jobs 1's CPU / ${jobs} = ${(one.cpu / jobs).toFixed(1)} s: ratio >= ${(one.cpu / jobs / one.seconds).toFixed(2)}x` +
-        ` (--jobs 1 kept ${(one.cpu / one.seconds).toFixed(2)} cores busy); --jobs ${jobs}'s own CPU / ${jobs}: ${many.cpu === null ? '?' : (many.cpu / jobs).toFixed(1)} s\n`),
+      : `doing --jobs 1's CPU work on ${jobs} busy cores takes ${(one.cpu / jobs).toFixed(1)} s: ratio ${(one.cpu / jobs / one.seconds).toFixed(2)}x at best on an idle machine` +
+        ` (--jobs 1 kept ${(one.cpu / one.seconds).toFixed(2)} cores busy by itself); --jobs ${jobs}'s own CPU / ${jobs}: ${many.cpu === null ? '?' : (many.cpu / jobs).toFixed(1)} s\n`),
 );
 rmSync(dir, { recursive: true, force: true });
