@@ -25,6 +25,11 @@ export interface HowTrainOptions {
   tuples: number;
   /** Images drawn per epoch to mine negatives from (cirtorch's poolsize). */
   pool: number;
+  /**
+   * 'query-view': every tuple's query is a cluster's first view (rendered like the evaluation's
+   * queries) and its positive another view of the cluster; 'all-pairs': any ordered pair of views.
+   */
+  pairs?: 'query-view' | 'all-pairs';
   /** Hard negatives per tuple (cirtorch's nnum). */
   negatives: number;
   /** Tuples per optimiser step (HOW's batch_size); an epoch drops the incomplete last batch. */
@@ -73,7 +78,8 @@ export function trainHow(m: HowModel, clusters: Uint8Array[][], size: number, o:
   const images = tensors.flat();
   const clusterOf = clusters.flatMap((c, ci) => c.map(() => ci));
   const first = clusters.map((_, ci) => clusterOf.indexOf(ci));
-  const pairs = clusters.flatMap((c, ci) => c.flatMap((_, i) => c.flatMap((__, j) => (i === j ? [] : [[first[ci]! + i, first[ci]! + j] as const]))));
+  const queryView = (o.pairs ?? 'query-view') === 'query-view';
+  const pairs = clusters.flatMap((c, ci) => c.flatMap((_, i) => c.flatMap((__, j) => (i === j || (queryView && i !== 0) ? [] : [[first[ci]! + i, first[ci]! + j] as const]))));
   initHowWhitening(m, tensors.flatMap((c) => c.slice(0, 2)));
   const { trained, context } = howVariables(m);
   const ratio = o.contextLrRatio ?? 10;

@@ -190,7 +190,10 @@ async function howCompute(c: CellSpec, ctx: CellContext): Promise<CellValue> {
     const views = train.clusters.flatMap((v) => v.slice(0, 2).map((x) => grayTensor(x, P.imageSize, P.imageSize)));
     initHowWhitening(u, views);
     views.forEach((v) => v.dispose());
-    extra.untrained = evaluate(u, s, codebook, val).values;
+    const before = evaluate(u, s, codebook, val).values;
+    extra.untrained = before;
+    const fmt = (v: Record<string, number>): string => Object.entries(v).map(([k, x]) => `${k.replace(/_map_pct$/, '')} ${x.toFixed(1)}`).join(', ');
+    log.info(`${c.row} seed ${c.seed}: trained ${fmt(trained.values)}; its untrained backbone ${fmt(before)} (mAP %)`);
   }
   return { values: trained.values, data: 'synthetic', extra };
 }
