@@ -16,7 +16,12 @@
  * average: `--jobs 1` is not one core, onnxruntime evaluates on every core and V8 collects garbage
  * beside it); the cells' own time from the results record (per cell: training, evaluation build,
  * evaluation, total, CPU); the time outside cells per process (start-up, the coordinator, the
- * table's tail); and the ratio `--jobs N` could reach on N cores from `--jobs 1`'s CPU alone.
+ * table's tail); the ratio `--jobs N` could reach on N cores from `--jobs 1`'s CPU alone, and from
+ * the evaluation's share of the cells' time (the part `--jobs 1` already spreads over every core).
+ *
+ * With REPLAY_JOBS_ONE_THREAD=1, a third run: `--jobs 1` with one compute thread
+ * (DESCBENCH_THREADS=1, as in a pool process), and `--jobs N`'s ratio against it: how close the
+ * pool comes to N times one process's speed on the same work.
  */
 'use strict';
 const { spawnSync } = require('node:child_process');
@@ -50,16 +55,28 @@ function cellSeconds(recordPath) {
   return { n: cells.length, total: sum('total'), cpu: sum('cpu'), train: sum('train'), evalBuild: sum('eval_build'), eval: sum('eval'), workers };
 }
 
-function run(j) {
+function run(j, env = {}) {
   const cpu0 = childrenCpu();
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, [bin, ...base, '--jobs', String(j), '--results-dir', join(dir, `jobs${j}`)], { encoding: 'utf8', maxBuffer: 1 << 26, env: { ...process.env, CI: 'true' } });
+  const out = join(dir, `jobs${j}${env.DESCBENCH_THREADS ? `-threads${env.DESCBENCH_THREADS}` : ''}`);
+  const r = spawnSync(process.execPath, [bin, ...base, '--jobs', String(j), '--results-dir', out], { encoding: 'utf8', maxBuffer: 1 << 26, env: { ...process.env, CI: 'true', ...env } });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const cpu1 = childrenCpu();
   if (r.status !== 0) throw new Error(`bench ubc --jobs ${j} failed (${r.status}): ${r.stderr.split('\n').slice(-5).join(' | ')}`);
   const csv = readFileSync(/^results: (.*)$/m.exec(r.stdout)[1], 'utf8');
   const cells = cellSeconds(/^record: (.*)$/m.exec(r.stdout)[1]);
   return { jobs: j, seconds, cpu: cpu0 === null || cpu1 === null ? null : cpu1 - cpu0, cells, csv, table: r.stdout.split('\n').filter((l) => !/^(results|record|report):/.test(l)).join('\n') };
+}
+
+/**
+ * In `--jobs N` every cell runs on one thread, so its evaluation's share of the cells' time is its
+ * share of the work; `--jobs 1` runs that part on every core. With evaluation a share e of the
+ * work and perfect scaling on C cores, `--jobs 1` takes (1 - e + e / C) of the work's time and
+ * `--jobs N` on N = C cores 1 / N of it: the best ratio is (1 / N) / (1 - e + e / N).
+ */
+function evaluationShare(x, n) {
+  const e = x.cells.eval / x.cells.total;
+  return `evaluation (onnxruntime; --jobs 1 runs it on every core) is ${(100 * e).toFixed(0)}% of the cells' time in --jobs ${n}: with nothing else lost, ratio ${(1 / n / (1 - e + e / n)).toFixed(2)}x at best\n`;
 }
 
 /** Where a run's time went (see the header). */
@@ -84,6 +101,7 @@ if (spawnSync(process.execPath, [bin, ...warm], { stdio: 'ignore' }).status !== 
 const one = run(1);
 process.stderr.write(`--jobs 1: ${one.seconds.toFixed(1)} s (load average now ${fmt(loadavg())})\n`);
 const many = run(jobs);
+const single = process.env.REPLAY_JOBS_ONE_THREAD === '1' ? run(1, { DESCBENCH_THREADS: '1' }) : null;
 const after = loadavg();
 process.stdout.write(
   `bench ${base.join(' ')}\n` +
@@ -93,6 +111,10 @@ process.stdout.write(
     `same results CSV: ${one.csv === many.csv}; same printed table: ${one.table === many.table}\n` +
     breakdown(one) +
     breakdown(many) +
+    evaluationShare(many, jobs) +
+    (single === null
+      ? ''
+      : `--jobs 1 with one compute thread (DESCBENCH_THREADS=1): ${single.seconds.toFixed(1)} s; --jobs ${jobs} against it: ${(many.seconds / single.seconds).toFixed(2)}x; same results CSV: ${single.csv === one.csv}\n`) +
     (one.cpu === null
       ? ''
       : `doing --jobs 1's CPU work on ${jobs} busy cores takes ${(one.cpu / jobs).toFixed(1)} s: ratio ${(one.cpu / jobs / one.seconds).toFixed(2)}x at best on an idle machine` +
