@@ -62,6 +62,8 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<RunningWo
   const workRoot = mkdtempSync(join(tmpdir(), `descbench-worker-${process.pid}-`));
   const pool = new ChildPool({
     size: o.concurrency,
+    // a worker uses at most --concurrency cores (other workers may share the machine): a lone cell gets them all
+    cores: o.concurrency,
     backend,
     workRoot,
     workerName: () => name,
