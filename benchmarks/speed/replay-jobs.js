@@ -6,22 +6,22 @@
  *   node benchmarks/speed/replay-jobs.js [jobs=2] [extra bench ubc args...]
  *
  * Runs `bench ubc --all-soa --profile tiny --data synthetic` twice in fresh processes, each with its
- * own results folder and the same generated data: `--jobs 1` (inline), then `--jobs N`. Prints both
- * wall times, the ratio (goal on 2 cores: <= 0.6), the load average before and after (other work on
- * the machine skews both runs), and whether the two results CSVs are byte for byte equal.
+ * own results folder and the same generated data: `--jobs 1` (inline, one compute thread: a replay
+ * with `--jobs N` uses at most N cores), then `--jobs N`. Prints both wall times, the ratio (goal on
+ * 2 cores: <= 0.6), the load average before and after (other work on the machine skews both runs),
+ * and whether the two results CSVs are byte for byte equal.
  * Extra arguments go to both runs (e.g. `--rows sosnet+ sosnet+soa3 --seeds 1` for a shorter run).
  *
  * Then where the time went, per run: CPU seconds of the run and all its processes (Linux: the
  * children's times in /proc/self/stat) against its wall time (how many cores it kept busy on
- * average: `--jobs 1` is not one core, onnxruntime evaluates on every core and V8 collects garbage
- * beside it); the cells' own time from the results record (per cell: training, evaluation build,
+ * average); the cells' own time from the results record (per cell: training, evaluation build,
  * evaluation, total, CPU); the time outside cells per process (start-up, the coordinator, the
- * table's tail); the ratio `--jobs N` could reach on N cores from `--jobs 1`'s CPU alone, and from
- * the evaluation's share of the cells' time (the part `--jobs 1` already spreads over every core).
+ * table's tail); the ratio `--jobs N` could reach on N cores from `--jobs 1`'s CPU alone.
  *
- * With REPLAY_JOBS_ONE_THREAD=1, a third run: `--jobs 1` with one compute thread
- * (DESCBENCH_THREADS=1, as in a pool process), and `--jobs N`'s ratio against it: how close the
- * pool comes to N times one process's speed on the same work.
+ * With REPLAY_JOBS_ALL_CORES=1, a third run: one process whose evaluation uses every core
+ * (`--jobs 1` with DESCBENCH_THREADS = the machine's cores; training stays on one thread), and
+ * `--jobs N`'s ratio against it, with the best ratio the evaluation's share of the work allows
+ * against such a run.
  */
 'use strict';
 const { spawnSync } = require('node:child_process');
@@ -76,7 +76,7 @@ function run(j, env = {}) {
  */
 function evaluationShare(x, n) {
   const e = x.cells.eval / x.cells.total;
-  return `evaluation (onnxruntime; --jobs 1 runs it on every core) is ${(100 * e).toFixed(0)}% of the cells' time in --jobs ${n}: with nothing else lost, ratio ${(1 / n / (1 - e + e / n)).toFixed(2)}x at best\n`;
+  return `evaluation (onnxruntime; the all-cores run spreads it over every core) is ${(100 * e).toFixed(0)}% of the cells' time in --jobs ${n}: with nothing else lost, ratio ${(1 / n / (1 - e + e / n)).toFixed(2)}x at best\n`;
 }
 
 /** Where a run's time went (see the header). */
@@ -101,7 +101,7 @@ if (spawnSync(process.execPath, [bin, ...warm], { stdio: 'ignore' }).status !== 
 const one = run(1);
 process.stderr.write(`--jobs 1: ${one.seconds.toFixed(1)} s (load average now ${fmt(loadavg())})\n`);
 const many = run(jobs);
-const single = process.env.REPLAY_JOBS_ONE_THREAD === '1' ? run(1, { DESCBENCH_THREADS: '1' }) : null;
+const allCores = process.env.REPLAY_JOBS_ALL_CORES === '1' ? run(1, { DESCBENCH_THREADS: String(availableParallelism()) }) : null;
 const after = loadavg();
 process.stdout.write(
   `bench ${base.join(' ')}\n` +
@@ -111,10 +111,11 @@ process.stdout.write(
     `same results CSV: ${one.csv === many.csv}; same printed table: ${one.table === many.table}\n` +
     breakdown(one) +
     breakdown(many) +
-    evaluationShare(many, jobs) +
-    (single === null
+    (allCores === null
       ? ''
-      : `--jobs 1 with one compute thread (DESCBENCH_THREADS=1): ${single.seconds.toFixed(1)} s; --jobs ${jobs} against it: ${(many.seconds / single.seconds).toFixed(2)}x; same results CSV: ${single.csv === one.csv}\n`) +
+      : breakdown(allCores) +
+        `one process evaluating on every core (--jobs 1, DESCBENCH_THREADS=${availableParallelism()}): ${allCores.seconds.toFixed(1)} s; --jobs ${jobs} against it: ${(many.seconds / allCores.seconds).toFixed(2)}x; same results CSV: ${allCores.csv === one.csv}\n` +
+        evaluationShare(many, jobs)) +
     (one.cpu === null
       ? ''
       : `doing --jobs 1's CPU work on ${jobs} busy cores takes ${(one.cpu / jobs).toFixed(1)} s: ratio ${(one.cpu / jobs / one.seconds).toFixed(2)}x at best on an idle machine` +

@@ -49,10 +49,12 @@ export function chooseExecutor(o: ReplayOptions, x: ExecutorContext): Executor {
     return new QueueExecutor({ url: o.queue, version: x.version, backend, ...(x.onStart !== undefined ? { onStart: x.onStart } : {}) });
   }
   const jobs = replayJobs(o);
-  if (jobs === 1 || x.cells <= 1) return new InlineExecutor(base);
+  // --jobs N is the number of cores a replay may use: below the machine's, an inline run keeps to it
+  const inline = jobs < availableParallelism() ? { ...base, threads: jobs } : base;
+  if (jobs === 1 || x.cells <= 1) return new InlineExecutor(inline);
   if (!isBuiltinKind(x.kind)) {
     log.debug(`kind ${x.kind} is registered at run time: its cells run inline`);
-    return new InlineExecutor(base);
+    return new InlineExecutor(inline);
   }
   return new ProcessPoolExecutor({ ...base, size: Math.min(jobs, x.cells), ...(x.onStart !== undefined ? { onStart: x.onStart } : {}) });
 }
