@@ -22,6 +22,11 @@ export interface HowProfileSettings {
    * starts from random weights, not ImageNet, so HOW's fine-tuning rate (5e-6) would not move it;
    * at 3e-4 the first epoch collapses the global descriptors (mined negatives' distance 0.8 ->
    * 0.2-0.3, staying there), at 1e-4 they recover to 0.5-0.6 within 10 epochs (measured at smoke).
+   * Measured at smoke, seed 1 (`bench replay context-slides/table-numerical-results --profile
+   * smoke --rows how`): trained beats its untrained backbone on SfM-val and RParis, not on ROxford
+   * Medium (real gnd 15.7 vs 18.1, generated gnd 21.6 vs 22.3): training gains on Hard positives
+   * and loses on Easy ones (ROxf Easy 23.0 -> 16.7); the global descriptor it trains barely learns
+   * landmark identity in this budget (its SfM-val mAP 15-20 % before and after).
    */
   train: { clusters: number; views: number; epochs: number; tuples: number; pool: number; negatives: number; batch: number; lr: number };
   val: { clusters: number; views: number };
