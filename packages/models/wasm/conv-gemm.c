@@ -1,6 +1,6 @@
 /*
- * GEMM kernels for tfjs's wasm backend (wasm simd128): convolution gradients as im2col + GEMM
- * (NHWC) and batched matrix products with either operand transposed.
+ * GEMM kernels for tfjs's wasm backend (wasm simd128): convolution and its gradients as im2col +
+ * GEMM (NHWC) and batched matrix products with either operand transposed.
  *
  * The module imports tfjs's own wasm memory, so it reads and writes tensors where they live;
  * scratch (the im2col rows, a transposed filter) is malloc'ed by the caller on that heap. No
@@ -269,5 +269,25 @@ __attribute__((export_name("batch_matmul"))) void batch_matmul(const float *A, c
     } else {
       gemm_ab(a, bb, c, M, K, N);
     }
+  }
+}
+
+/*
+ * Conv2D: y [B, OH, OW, Co] = im2col(x) . w [K, Co], in chunks of `mc` rows (col: scratch of
+ * mc*K floats; unused when x is its own im2col).
+ */
+__attribute__((export_name("conv_forward"))) void conv_forward(
+    const float *x, const float *w, float *y, float *col, int B, int H, int W, int Ci, int OH, int OW, int Co,
+    int KH, int KW, int sh, int sw, int top, int left, int mc) {
+  int K = KH * KW * Ci;
+  int M = B * OH * OW;
+  if (col_is_input(H, W, OH, OW, KH, KW, sh, sw, top, left)) {
+    gemm_ab(x, w, y, M, K, Co);
+    return;
+  }
+  for (int m0 = 0; m0 < M; m0 += mc) {
+    int n = M - m0 < mc ? M - m0 : mc;
+    im2col(x, col, m0, n, H, W, Ci, OH, OW, KH, KW, sh, sw, top, left);
+    gemm_ab(col, w, y + (long)m0 * Co, n, K, Co);
   }
 }

@@ -24,6 +24,17 @@ function float32(t: tf.TensorInfo, what: string): void {
   if (t.dtype !== 'float32') throw new Error(`wasm conv gemm: ${what} must be float32, got ${t.dtype}`);
 }
 
+/** Conv2D: y `[B, OH, OW, Co]` = im2col(x) . W (conv-gemm.c), on the wasm heap. */
+export function convForwardGemm(backend: tf.KernelBackend, x: tf.TensorInfo, filter: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
+  float32(x, 'x');
+  float32(filter, 'filter');
+  const { k, be } = trainKernels(backend);
+  const out = be.makeOutput([info.batchSize, info.outHeight, info.outWidth, info.outChannels], 'float32');
+  const { rows, k: kk } = chunk(info);
+  withScratch(be, rows * kk * 4, (col) => k.conv_forward(heapOffset(be, x), heapOffset(be, filter), heapOffset(be, out), col, ...geometry(info), rows));
+  return out;
+}
+
 /** Conv2DBackpropFilter: dW `[KH, KW, Ci, Co]` = im2col(x)^T . dy (conv-gemm.c), on the wasm heap. */
 export function convFilterGradGemm(backend: tf.KernelBackend, x: tf.TensorInfo, dy: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
   float32(x, 'x');

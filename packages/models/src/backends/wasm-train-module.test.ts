@@ -24,7 +24,7 @@ describe('train-kernels.wasm', () => {
     const api = (globalThis as unknown as { WebAssembly: { Module: { new (b: Uint8Array): object; imports(m: object): { name: string; kind: string }[]; exports(m: object): { name: string }[] } } }).WebAssembly;
     const m = new api.Module(readFileSync(TRAIN_KERNELS_WASM));
     expect(api.Module.imports(m)).toEqual([{ module: 'env', name: 'memory', kind: 'memory' }]);
-    expect(api.Module.exports(m).map((e) => e.name).sort()).toEqual(['__stack_pointer', 'batch_matmul', 'batch_norm_train', 'batch_norm_train_grad', 'block_sum', 'conv_filter_grad', 'conv_input_grad']);
+    expect(api.Module.exports(m).map((e) => e.name).sort()).toEqual(['__stack_pointer', 'batch_matmul', 'batch_norm_train', 'batch_norm_train_grad', 'block_sum', 'conv_filter_grad', 'conv_forward', 'conv_input_grad']);
   });
 
   (canBuild ? test : test.skip)('the committed .wasm is what build.sh makes from the C sources', () => {

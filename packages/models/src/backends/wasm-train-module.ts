@@ -11,6 +11,7 @@ type Geometry = [b: number, h: number, w: number, ci: number, oh: number, ow: nu
 
 /** The module's exports; pointers are byte offsets in tfjs's wasm heap. */
 export interface TrainKernels {
+  conv_forward(x: number, w: number, y: number, col: number, ...g: [...Geometry, number]): void;
   conv_filter_grad(x: number, dy: number, dw: number, col: number, ...g: [...Geometry, number]): void;
   conv_input_grad(dy: number, w: number, dx: number, col: number, wt: number, ...g: [...Geometry, number]): void;
   batch_matmul(a: number, b: number, c: number, scratch: number, batch: number, m: number, k: number, n: number, ta: number, tb: number, sa: number, sb: number): void;
