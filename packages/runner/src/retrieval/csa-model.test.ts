@@ -15,6 +15,7 @@ describe('csaCacheKey', () => {
     expect(csaCacheKey('csa', { ...tiny, changed: true }, 1, features)).not.toBe(base);
     expect(csaCacheKey('csa', tiny, 2, features)).not.toBe(base);
     expect(csaCacheKey('csa', tiny, 1, features)).toBe(base);
+    expect(csaCacheKey('csa', tiny, 1, features, 'cpu')).not.toBe(csaCacheKey('csa', tiny, 1, features, 'wasm'));
   });
 
   it('changes with the training features’ content at the same size', () => {

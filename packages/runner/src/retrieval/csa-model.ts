@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { log, writeFileAtomicSync } from '@descbench/core';
 import { readFeatureDict, readRsfm120k, resolveDataRoot, resolveGeneratedRsfm, type GenerateRsfmFeaturesOptions } from '@descbench/datasets';
-import { decodeSafetensors, encodeSafetensors } from '@descbench/models';
+import { activeTfjsBackend, decodeSafetensors, encodeSafetensors } from '@descbench/models';
 import { canonicalJson, projectVersion, sha256Hex } from '../engine/key';
 import { dataManifest } from '../engine/data-manifest';
 import { createCsaModel, csaTrainingPreset, featureRows, scaleCsaPreset, trainCsa, type CsaModel, type CsaProfile } from '@descbench/retrieval';
@@ -39,11 +39,11 @@ export interface TrainedCsa {
 
 /**
  * The cache key of trained CSA weights: what decides them, i.e. the scaled recipe itself (not only
- * its profile's name, whose settings may change), the seed, the training features' content and
- * the code that trains.
+ * its profile's name, whose settings may change), the seed, the training features' content, the
+ * tfjs backend that trains (same backend, same numbers) and the code that trains.
  */
-export function csaCacheKey(preset: string, recipe: unknown, seed: number, featureFile: string): string {
-  return sha256Hex(canonicalJson({ preset, recipe, seed, features: dataManifest(featureFile).sha256, code: projectVersion() })).slice(0, 20);
+export function csaCacheKey(preset: string, recipe: unknown, seed: number, featureFile: string, backend: string = activeTfjsBackend()): string {
+  return sha256Hex(canonicalJson({ preset, recipe, seed, features: dataManifest(featureFile).sha256, backend, code: projectVersion() })).slice(0, 20);
 }
 
 export function trainedCsaModel(s: CsaModelSpec): TrainedCsa {

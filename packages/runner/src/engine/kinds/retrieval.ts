@@ -4,12 +4,14 @@ import { findSharedDir, InputError, log } from '@descbench/core';
 import {
   GENERATED_FEATURE_TYPES,
   generateR1mFeatures,
+  RETRIEVAL_FAMILY_VERSION,
   readRevisitopGnd,
   resolveDataRoot,
   resolveGeneratedRetrieval,
   resolveGeneratedRsfm,
   type RevisitopGnd,
 } from '@descbench/datasets';
+import { useTfjsBackend } from '@descbench/models';
 import { csaFingerprint, parseCsaProfile, KNN_ENGINES, type CsaProfile, type KnnEngine } from '@descbench/retrieval';
 import type { ReferenceTable } from '../../tables/reference-table';
 import { trainedCsaModel } from '../../retrieval/csa-model';
@@ -136,7 +138,7 @@ function resolveDataset(name: DatasetName, o: ReplayOptions, ko: RetrievalKindOp
   if (ko.r1m) {
     const count = ko.distractors ?? DEFAULT_DISTRACTORS;
     if (!Number.isInteger(count) || count < 1) throw new InputError(`--distractors must be a positive integer, got ${count}`, { at: '--distractors' });
-    const r1mRoot = join(root, 'synthetic', `r1m-${count}`);
+    const r1mRoot = join(root, 'synthetic', `r1m-v${RETRIEVAL_FAMILY_VERSION}-${count}`);
     const files = types.map((ty) => join(r1mRoot, 'revisitop1m', 'features', `${ty}.npy`));
     const made = files.every((f) => existsSync(f)) ? Object.fromEntries(types.map((ty, i) => [ty, files[i]!])) : generateR1mFeatures(r1mRoot, { count, types });
     r1m = Object.fromEntries(Object.entries(made).map(([ty, f]) => [ty, { file: f, manifest: dataManifest(f) }]));
@@ -249,6 +251,8 @@ async function retrievalCompute(c: CellSpec, ctx: CellContext): Promise<CellValu
     extra.alpha_qe = { ...scoreExtra(qe.scores), ranks: file('alpha-qe'), n: s.qe.n, alpha: s.qe.alpha };
   } else {
     const started = Date.now();
+    // the cell's backend trains the model (a cell's key names it: same backend, same numbers)
+    await useTfjsBackend(ctx.backend as Parameters<typeof useTfjsBackend>[0]);
     const training = s.csa!.training;
     const m = trainedCsaModel({
       profile: s.csa!.profile,
