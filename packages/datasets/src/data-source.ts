@@ -8,6 +8,7 @@ import { readRevisitopGnd } from './formats/revisitop-gnd';
 import { readRsfm120k } from './rsfm120k';
 import { generateSyntheticRevisitop } from './synthetic-revisitop';
 import {
+  RETRIEVAL_FAMILY_VERSION,
   GENERATED_FEATURE_TYPES,
   generateRevisitopFeatures,
   generateRsfmFeatures,
@@ -109,7 +110,7 @@ export function resolveGeneratedRetrieval(
   name: 'roxford5k' | 'rparis6k',
   o: { dataDir?: string; seed?: number; types?: readonly string[]; gndFile?: string } = {},
 ): GeneratedRevisitopFeatures {
-  const root = join(resolveDataRoot(o.dataDir !== undefined ? { dataDir: o.dataDir } : {}), 'synthetic', `retrieval-s${o.seed ?? 0}`);
+  const root = join(resolveDataRoot(o.dataDir !== undefined ? { dataDir: o.dataDir } : {}), 'synthetic', `retrieval-v${RETRIEVAL_FAMILY_VERSION}-s${o.seed ?? 0}`);
   const types = o.types ?? GENERATED_FEATURE_TYPES.map((t) => t.id);
   const fetched = join(resolveDataRoot(o.dataDir !== undefined ? { dataDir: o.dataDir } : {}), 'revisitop', name, `gnd_${name}.pkl`);
   const gndFile = existsSync(fetched) ? fetched : o.gndFile !== undefined && existsSync(o.gndFile) ? o.gndFile : undefined;
@@ -134,7 +135,7 @@ export function resolveGeneratedRsfm(o: { dataDir?: string } & GenerateRsfmFeatu
   const { dataDir, ...g } = o;
   const types = g.types ?? ['r-gem'];
   const tag = `${g.trainClusters ?? 250}-${g.valClusters ?? 50}-${(g.clusterSize ?? [5, 40]).join('-')}`;
-  const root = join(resolveDataRoot(dataDir !== undefined ? { dataDir } : {}), 'synthetic', `rsfm-s${g.seed ?? 0}-${tag}`);
+  const root = join(resolveDataRoot(dataDir !== undefined ? { dataDir } : {}), 'synthetic', `rsfm-v${RETRIEVAL_FAMILY_VERSION}-s${g.seed ?? 0}-${tag}`);
   const dir = join(root, 'rsfm120k');
   if (!existsSync(join(dir, 'retrieval-SfM-120k.pkl')) || !types.every((t) => existsSync(join(dir, 'features', `${t}.pkl`)))) {
     log.info(`generating rSfM120k-style training features (${types.join(', ')}) under ${root}`);

@@ -97,6 +97,8 @@ export { encodePickle, PlainTuple, NumpyArray, type PlainValue } from './pickle-
 export { readFeatureDict, featureDictFromPickle, type ReadFeatureDictOptions } from './formats/feature-pickle';
 export {
   GENERATED_FEATURE_TYPES,
+  RETRIEVAL_FAMILY,
+  RETRIEVAL_FAMILY_VERSION,
   generatedFeatureType,
   revisitopStructure,
   generateRevisitopGnd,

@@ -22,24 +22,35 @@ import { REVISITOP_COUNTS, type RevisitopName } from './revisitop';
  *
  * The ground-truth STRUCTURE (which images are easy / hard / junk for which query, the boxes,
  * the names) is taken from a real `gnd_<name>.pkl` when one is given, otherwise generated with
- * the official counts. Features follow it:
+ * the official counts. Generated data only: never a paper result.
  *
- * - queries whose easy/hard/junk lists are identical form a *target* (a landmark view);
- *   targets that share positive images form a *landmark*. Per feature type, a landmark has a
- *   random unit direction L, a target T = normalise(L + 0.6 u), and each target four *view*
- *   directions V (the other sides of the building: what makes a positive hard);
- * - a database image sums, over the targets that list it, easy: (0.85 + 0.15 r) T + 0.35 V,
- *   hard: (0.4 + 0.2 r) T + 0.7 V, junk: (0.15 + 0.15 r) T + 0.5 V (r in [0, 1), its view V fixed
- *   per image); an image no query lists is background: 0.9 B with B the direction of one of
- *   N / 30 look-alike clusters, and for 30% of them + 0.35 L of a random landmark (same city);
- * - a query is T + 0.25 V + half the noise;
+ * ONE generative family (RETRIEVAL_FAMILY, version RETRIEVAL_FAMILY_VERSION) makes the revisitop
+ * test sets AND the rSfM120k-style training clusters, so that what CSA learns on the latter
+ * holds on the former. Per feature type every direction below is a random unit vector:
+ *
+ * - a *building* (a revisitop target: queries with identical lists; an rSfM cluster) has a
+ *   direction T = normalise(C + u) (C: its *landmark*, shared by revisitop targets whose lists
+ *   share positives), four *view* directions W (its sides) and lies on a *street* with three
+ *   *context* directions Z (street front, trees, sky);
+ * - an image of a building, per building that shows it: easy: t T + 0.5 W, t in [0.75, 1);
+ *   hard: t T + 0.85 W, t in [0.45, 0.7); junk: t T + 0.6 W, t in [0.1, 0.25) (its view W fixed
+ *   per image), and with probability 0.5 one of its street's contexts, + 1.2 Z;
+ * - a street holds `streetMates` = 2 other buildings (look-alikes: their photos show the same
+ *   contexts). revisitop: each target is on its own street; 30% of the unlisted images are
+ *   photos of its street mates (easy 55%, hard 45%); the rest are background groups of about 30
+ *   (B + noise). rSfM120k: every cluster is a building, each three consecutive clusters a street;
+ *   images easy 55%, hard 45%;
+ * - a revisitop query is an easy image of its target (t = 1) that shows a context, with half
+ *   the type's noise (a crop); R1M-style distractors are background groups;
  * - every vector gets the type's noise (isotropic, norm about `noise`) and, for types without
  *   whitening, a shared direction with a per-image amplitude 1 + 0.5 n (`common`: the dominant
  *   component of off-the-shelf descriptors that PCA-whitening removes), then is L2-normalised.
  *
- * rSfM120k-style clusters: parents of three clusters share a direction P; a cluster
- * C = normalise(P + 0.7 u) with three views; an image is v C + (1.1 - v) V + noise,
- * v in [0.3, 1). Deterministic in `seed`; each (dataset, type) draws its own directions.
+ * What this gives a re-ranker: a street mate with the query's context is close to the query
+ * directly, but its neighbours are its own building's and its context's images, not the query's
+ * other positives; a hard positive (strong view) is far from the query, but close to the easy
+ * positives of its side, which are the query's neighbours. Deterministic in `seed`; each
+ * (dataset, type) draws its own directions.
  */
 export interface GeneratedFeatureType {
   /** Row id of CSA's supplementary Table 1 (or `r-gem`: the fine-tuned training feature). */
@@ -58,10 +69,10 @@ export interface GeneratedFeatureType {
 export const GENERATED_FEATURE_TYPES: readonly GeneratedFeatureType[] = [
   { id: 'r-gem-o', label: 'R-GeM[O]', backbone: 'resnet101', dim: 256, noise: 1.5, common: 1.6 },
   { id: 'r-rmac-o', label: 'R-RMAC[O]', backbone: 'resnet101', dim: 256, noise: 1.4, common: 1.5 },
-  { id: 'r-gem-o-w', label: 'R-GeM[O]-W', backbone: 'resnet101', dim: 256, noise: 1.45, common: 0 },
-  { id: 'r-rmac-o-w', label: 'R-RMAC[O]-W', backbone: 'resnet101', dim: 256, noise: 1.4, common: 0 },
-  { id: 'v-gem-w', label: 'V-GeM-W', backbone: 'vgg16', dim: 128, noise: 0.95, common: 0 },
-  { id: 'r-mac-w', label: 'R-MAC-W', backbone: 'resnet101', dim: 256, noise: 1.0, common: 0 },
+  { id: 'r-gem-o-w', label: 'R-GeM[O]-W', backbone: 'resnet101', dim: 256, noise: 1.9, common: 0 },
+  { id: 'r-rmac-o-w', label: 'R-RMAC[O]-W', backbone: 'resnet101', dim: 256, noise: 1.8, common: 0 },
+  { id: 'v-gem-w', label: 'V-GeM-W', backbone: 'vgg16', dim: 128, noise: 1.0, common: 0 },
+  { id: 'r-mac-w', label: 'R-MAC-W', backbone: 'resnet101', dim: 256, noise: 1.1, common: 0 },
   { id: 'r-gem', label: 'R-GeM (fine-tuned, gl18-tl-resnet101-gem-w)', backbone: 'resnet101', dim: 256, noise: 0.9, common: 0 },
 ];
 
@@ -114,17 +125,6 @@ class TypeSpace {
     const u = normalised(v);
     for (let k = 0; k < D; k++) out[k * n + col] = u[k]!;
   }
-}
-
-/** Which targets list a database image, and how (3 easy, 2 hard, 1 junk). */
-interface ImageLinks {
-  links: { target: number; level: 1 | 2 | 3 }[];
-  view: number;
-  r: number;
-  /** Look-alike cluster of a background image. */
-  cluster: number;
-  /** Landmark it weakly resembles (background only), or -1. */
-  city: number;
 }
 
 /** Targets (queries with identical lists), landmarks (targets sharing positives) and per-image links. */
@@ -222,22 +222,151 @@ export function generateRevisitopGnd(name: RevisitopName | string, o: { images?:
   return { imlist, qimlist, gnd };
 }
 
-function imageLinks(s: RevisitopStructure, rng: SeededRng): ImageLinks[] {
+/** Version of the generative family below; part of every cache folder of generated retrieval data. */
+export const RETRIEVAL_FAMILY_VERSION = 2;
+
+/**
+ * The generative family's constants: one set for every generated retrieval set (revisitop
+ * database and queries, rSfM120k-style training clusters, R1M-style distractors), so that what a
+ * re-ranker learns on the training clusters holds on the test sets.
+ */
+export const RETRIEVAL_FAMILY = {
+  /** A building (target) of a landmark: T = normalise(C + targetSpread u). */
+  targetSpread: 1,
+  /** View directions per building (its sides). */
+  views: 4,
+  /** Per level of a building's image: weight of T, drawn in [t0, t1), and of its view direction. */
+  easy: { t: [0.75, 1.0], v: 0.5 },
+  hard: { t: [0.45, 0.7], v: 0.85 },
+  junk: { t: [0.1, 0.25], v: 0.6 },
+  /**
+   * Contexts per street (what surrounds its buildings in a photo: the street front, trees, sky),
+   * each a direction Z; an image shows one of its street's contexts with probability `p`, with weight `w`.
+   */
+  contexts: { n: 3, p: 0.5, w: 1.2 },
+  /** Buildings per street: one query building plus `streetMates` look-alikes (rSfM: three clusters per street). */
+  streetMates: 2,
+  /** Share of the unlisted revisitop images that show a street mate; the rest are background groups. */
+  lookalikeShare: 0.3,
+  backgroundGroupSize: 30,
+  /** Share of easy images of a street mate and of an rSfM120k-style cluster (the rest are hard). */
+  easyShare: 0.55,
+  /** A revisitop query: an easy image of its building (r = 1) that shows a context, with noise x the type's noise (a crop). */
+  queryNoise: 0.5,
+} as const;
+
+/** One image of a scene: an image of buildings (links) or a member of a background group. */
+interface SceneImage {
+  /** Buildings that it shows, and how (3 easy, 2 hard, 1 junk); empty for a background image. */
+  links: { target: number; level: 1 | 2 | 3 }[];
+  view: number;
+  /** Context of its street shown (-1: none). */
+  context: number;
+  r: number;
+  /** Background group of an image without links, else -1. */
+  group: number;
+}
+
+/** What a set of generated features shows, independent of the feature type. */
+interface Scene {
+  /** Per building (target): its landmark and its street. */
+  landmarkOfTarget: number[];
+  streetOfTarget: number[];
+  landmarks: number;
+  streets: number;
+  backgroundGroups: number;
+  images: SceneImage[];
+}
+
+function levelWeights(level: 1 | 2 | 3, r: number): [number, number] {
+  const f = RETRIEVAL_FAMILY;
+  const l = level === 3 ? f.easy : level === 2 ? f.hard : f.junk;
+  return [l.t[0] + (l.t[1] - l.t[0]) * r, l.v];
+}
+
+/** The directions of a scene in one type's space: landmarks C, buildings T and their views W, street contexts Z, background groups B. */
+class SceneDirections {
+  readonly C: Float64Array[];
+  readonly T: Float64Array[];
+  readonly W: Float64Array[][];
+  readonly Z: Float64Array[][];
+  readonly B: Float64Array[];
+  constructor(
+    readonly scene: Scene,
+    private readonly space: TypeSpace,
+  ) {
+    const f = RETRIEVAL_FAMILY;
+    this.C = Array.from({ length: scene.landmarks }, () => space.unit());
+    this.T = scene.landmarkOfTarget.map((l) => {
+      const v = Float64Array.from(this.C[l]!);
+      axpy(v, f.targetSpread, space.unit());
+      return normalised(v);
+    });
+    this.W = this.T.map(() => Array.from({ length: f.views }, () => space.unit()));
+    this.Z = Array.from({ length: scene.streets }, () => Array.from({ length: f.contexts.n }, () => space.unit()));
+    this.B = Array.from({ length: scene.backgroundGroups }, () => space.unit());
+  }
+  /** Noise-free signal of image `i`. */
+  signal(i: number): Float64Array {
+    return this.imageSignal(this.scene.images[i]!);
+  }
+  imageSignal(im: SceneImage): Float64Array {
+    const sig = new Float64Array(this.space.t.dim);
+    for (const { target, level } of im.links) {
+      const [wt, wv] = levelWeights(level, im.r);
+      axpy(sig, wt, this.T[target]!);
+      axpy(sig, wv, this.W[target]![im.view]!);
+      if (im.context >= 0) axpy(sig, RETRIEVAL_FAMILY.contexts.w, this.Z[this.scene.streetOfTarget[target]!]![im.context]!);
+    }
+    if (im.links.length === 0) axpy(sig, 1, this.B[im.group]!);
+    return sig;
+  }
+}
+
+function sceneImage(rng: SeededRng): SceneImage {
+  const f = RETRIEVAL_FAMILY;
+  return { links: [], view: rng.int(0, f.views - 1), context: rng.float() < f.contexts.p ? rng.int(0, f.contexts.n - 1) : -1, r: rng.float(), group: -1 };
+}
+
+/**
+ * A revisitop database as a scene: each target (a building) on its own street with
+ * `streetMates` look-alike buildings; the ground truth's links; of the unlisted images a share
+ * shows a street mate (easy or hard), the rest background groups.
+ */
+function revisitopScene(s: RevisitopStructure, rng: SeededRng): Scene {
+  const f = RETRIEVAL_FAMILY;
   const N = s.gnd.imlist.length;
-  const out: ImageLinks[] = Array.from({ length: N }, () => ({ links: [], view: rng.int(0, 3), r: rng.float(), cluster: rng.int(0, Math.max(1, Math.ceil(N / 30)) - 1), city: rng.float() < 0.3 ? rng.int(0, s.landmarks - 1) : -1 }));
+  const images: SceneImage[] = Array.from({ length: N }, () => sceneImage(rng));
   const seen = new Set<number>();
   s.gnd.gnd.forEach((q, qi) => {
     const t = s.targetOfQuery[qi]!;
     if (seen.has(t)) return;
     seen.add(t);
     const add = (list: number[], level: 1 | 2 | 3): void => {
-      for (const i of list) out[i]!.links.push({ target: t, level });
+      for (const i of list) images[i]!.links.push({ target: t, level });
     };
     add(q.easy, 3);
     add(q.hard, 2);
     add(q.junk, 1);
   });
-  return out;
+  const targets = s.landmarkOfTarget.length;
+  // targets 0..T-1 are the ground truth's; then the street mates of target t (T + t * mates + m), each its own landmark
+  const landmarkOfTarget = [...s.landmarkOfTarget];
+  const streetOfTarget = Array.from({ length: targets }, (_, t) => t);
+  for (let t = 0; t < targets; t++) {
+    for (let m = 0; m < f.streetMates; m++) {
+      landmarkOfTarget.push(s.landmarks + t * f.streetMates + m);
+      streetOfTarget.push(t);
+    }
+  }
+  const unlisted = images.filter((im) => im.links.length === 0).length;
+  const backgroundGroups = Math.max(1, Math.ceil((unlisted * (1 - f.lookalikeShare)) / f.backgroundGroupSize));
+  for (const im of images) {
+    if (im.links.length > 0) continue;
+    if (rng.float() < f.lookalikeShare) im.links.push({ target: targets + rng.int(0, targets * f.streetMates - 1), level: rng.float() < f.easyShare ? 3 : 2 });
+    else im.group = rng.int(0, backgroundGroups - 1);
+  }
+  return { landmarkOfTarget, streetOfTarget, landmarks: s.landmarks + targets * f.streetMates, streets: targets, backgroundGroups, images };
 }
 
 /** D x N and D x Q float32 features of one type for one ground-truth structure. */
@@ -247,40 +376,19 @@ export function generateRevisitopTypeFeatures(
   o: { dataset: string; seed?: number },
 ): { db: Float32Array; query: Float32Array; dim: number } {
   const seed = o.seed ?? 0;
-  const links = imageLinks(s, new SeededRng(hash(`links:${o.dataset}:${seed}`)));
+  const scene = revisitopScene(s, new SeededRng(hash(`scene:${o.dataset}:${seed}`)));
   const space = new TypeSpace(type, new SeededRng(hash(`features:${o.dataset}:${type.id}:${seed}`)));
-  const L = Array.from({ length: s.landmarks }, () => space.unit());
-  const T = s.landmarkOfTarget.map((l) => {
-    const v = Float64Array.from(L[l]!);
-    axpy(v, 0.6, space.unit());
-    return normalised(v);
-  });
-  const V = T.map(() => Array.from({ length: 4 }, () => space.unit()));
+  const dirs = new SceneDirections(scene, space);
   const N = s.gnd.imlist.length;
   const Q = s.gnd.qimlist.length;
-  const B = Array.from({ length: Math.max(1, Math.ceil(N / 30)) }, () => space.unit());
   const D = type.dim;
   const db = new Float32Array(D * N);
-  for (let i = 0; i < N; i++) {
-    const im = links[i]!;
-    const sig = new Float64Array(D);
-    for (const { target, level } of im.links) {
-      const [wt, wv] = level === 3 ? [0.85 + 0.15 * im.r, 0.35] : level === 2 ? [0.4 + 0.2 * im.r, 0.7] : [0.15 + 0.15 * im.r, 0.5];
-      axpy(sig, wt, T[target]!);
-      axpy(sig, wv, V[target]![im.view]!);
-    }
-    if (im.links.length === 0) {
-      axpy(sig, 0.9, B[im.cluster]!);
-      if (im.city >= 0) axpy(sig, 0.35, L[im.city]!);
-    }
-    space.emit(sig, db, N, i);
-  }
+  for (let i = 0; i < N; i++) space.emit(dirs.signal(i), db, N, i);
   const query = new Float32Array(D * Q);
+  const f = RETRIEVAL_FAMILY;
   for (let q = 0; q < Q; q++) {
-    const t = s.targetOfQuery[q]!;
-    const sig = Float64Array.from(T[t]!);
-    axpy(sig, 0.25, V[t]![q % 4]!);
-    space.emit(sig, query, Q, q, 0.5);
+    const im: SceneImage = { links: [{ target: s.targetOfQuery[q]!, level: 3 }], view: q % f.views, context: q % f.contexts.n, r: 1, group: -1 };
+    space.emit(dirs.imageSignal(im), query, Q, q, f.queryNoise);
   }
   return { db, query, dim: D };
 }
@@ -288,14 +396,12 @@ export function generateRevisitopTypeFeatures(
 /** Background-only (R1M-style) distractors of one type: `[N, D]` float32 rows. */
 export function generateDistractorFeatures(type: GeneratedFeatureType, count: number, o: { seed?: number } = {}): Float32Array {
   const space = new TypeSpace(type, new SeededRng(hash(`r1m:${type.id}:${o.seed ?? 0}`)));
-  const B = Array.from({ length: Math.max(1, Math.ceil(count / 30)) }, () => space.unit());
+  const B = Array.from({ length: Math.max(1, Math.ceil(count / RETRIEVAL_FAMILY.backgroundGroupSize)) }, () => space.unit());
   const D = type.dim;
   const col = new Float32Array(D);
   const out = new Float32Array(count * D);
   for (let i = 0; i < count; i++) {
-    const sig = new Float64Array(D);
-    axpy(sig, 0.9, B[space.rng.int(0, B.length - 1)]!);
-    space.emit(sig, col, 1, 0);
+    space.emit(B[space.rng.int(0, B.length - 1)]!, col, 1, 0);
     out.set(col, i * D);
   }
   return out;
@@ -413,20 +519,28 @@ export function generateRsfmFeatures(root: string, o: GenerateRsfmFeaturesOption
   if (!(lo >= 2 && hi >= lo)) throw new RangeError(`clusterSize must be [min >= 2, max >= min], got [${lo}, ${hi}]`);
   const rng = new SeededRng(hash(`rsfm:${seed}`));
   const counts = { train: o.trainClusters ?? 250, val: o.valClusters ?? 50 };
+  // one scene for both splits: every cluster is a building (its own landmark), three clusters a street
+  const f = RETRIEVAL_FAMILY;
+  const scene: Scene = { landmarkOfTarget: [], streetOfTarget: [], landmarks: 0, streets: 0, backgroundGroups: 0, images: [] };
   const splits = (['train', 'val'] as const).map((name, si) => {
     const cluster: number[] = [];
-    const view: number[] = [];
-    const vis: number[] = [];
+    const image: number[] = [];
     const qidxs: number[] = [];
     const pidxs: number[] = [];
     const base = si === 0 ? 0 : counts.train; // cluster ids are global, as in the real file
     for (let c = 0; c < counts[name]; c++) {
+      const target = scene.landmarks++;
+      scene.landmarkOfTarget.push(target);
+      if (c % (1 + f.streetMates) === 0) scene.streets++;
+      scene.streetOfTarget.push(scene.streets - 1);
       const first = cluster.length;
       const n = rng.int(lo, hi);
       for (let k = 0; k < n; k++) {
         cluster.push(base + c);
-        view.push(rng.int(0, 2));
-        vis.push(0.3 + 0.7 * rng.float());
+        image.push(scene.images.length);
+        const im = sceneImage(rng);
+        im.links.push({ target, level: rng.float() < f.easyShare ? 3 : 2 });
+        scene.images.push(im);
       }
       for (let p = 0; p < Math.min(3, n - 1); p++) {
         const q = first + rng.int(0, n - 1);
@@ -437,7 +551,7 @@ export function generateRsfmFeatures(root: string, o: GenerateRsfmFeaturesOption
       }
     }
     const cids = cluster.map(() => Array.from({ length: 32 }, () => '0123456789abcdef'[rng.int(0, 15)]).join(''));
-    return { name, cluster: Int32Array.from(cluster), view, vis, qidxs, pidxs, cids };
+    return { name, cluster: Int32Array.from(cluster), image, qidxs, pidxs, cids };
   });
   const types = (o.types ?? ['r-gem']).map(generatedFeatureType);
   const dir = join(root, 'rsfm120k');
@@ -450,26 +564,13 @@ export function generateRsfmFeatures(root: string, o: GenerateRsfmFeaturesOption
     mkdirSync(join(tmp, 'features'));
     for (const t of types) {
       const space = new TypeSpace(t, new SeededRng(hash(`rsfm-features:${t.id}:${seed}`)));
-      const nClusters = counts.train + counts.val;
-      const P = Array.from({ length: Math.ceil(nClusters / 3) }, () => space.unit());
-      const C = Array.from({ length: nClusters }, (_, c) => {
-        const v = Float64Array.from(P[Math.floor(c / 3)]!);
-        axpy(v, 0.7, space.unit());
-        return normalised(v);
-      });
-      const V = C.map(() => Array.from({ length: 3 }, () => space.unit()));
+      const dirs = new SceneDirections(scene, space);
       const arrays: Record<string, NumpyArray> = {};
-      for (const s of splits) {
-        const n = s.cluster.length;
+      for (const sp of splits) {
+        const n = sp.cluster.length;
         const out = new Float32Array(t.dim * n);
-        for (let i = 0; i < n; i++) {
-          const c = s.cluster[i]!;
-          const sig = new Float64Array(t.dim);
-          axpy(sig, s.vis[i]!, C[c]!);
-          axpy(sig, 1.1 - s.vis[i]!, V[c]![s.view[i]!]!);
-          space.emit(sig, out, n, i);
-        }
-        arrays[s.name] = new NumpyArray(out, [t.dim, n]);
+        for (let i = 0; i < n; i++) space.emit(dirs.signal(sp.image[i]!), out, n, i);
+        arrays[sp.name] = new NumpyArray(out, [t.dim, n]);
       }
       writeFileSync(join(tmp, 'features', `${t.id}.pkl`), encodePickle(arrays));
     }

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '@descbench/core';
-import { encodePickle, generateRevisitopFeatures, generateRevisitopGnd, NumpyArray, readRevisitopGnd, type RevisitopGnd } from '@descbench/datasets';
+import { encodePickle, generateRevisitopFeatures, RETRIEVAL_FAMILY_VERSION, generateRevisitopGnd, NumpyArray, readRevisitopGnd, type RevisitopGnd } from '@descbench/datasets';
 import { createCsaModel, CSA_PAPER_CONFIG } from '@descbench/retrieval';
 import { evalRanks } from '../../eval/eval-ranks';
 import { loadRevisitopFeatures } from '../../retrieval/features-in';
@@ -37,7 +37,7 @@ describe('retrieval kind (csa-supp/table1, first stage)', () => {
     expect(r.aggregated.some((a) => a.column.startsWith('rpar'))).toBe(false);
     for (const [i, c] of r.cells.entries()) {
       const extra = r.values[i]!.extra as { ranks: string; alpha_qe: { ranks: string; medium: { map_pct: number } } };
-      const gnd = join(tmp, 'data', 'synthetic', 'retrieval-s0', 'roxford5k', 'gnd_roxford5k.pkl');
+      const gnd = join(tmp, 'data', 'synthetic', `retrieval-v${RETRIEVAL_FAMILY_VERSION}-s0`, 'roxford5k', 'gnd_roxford5k.pkl');
       const e = evalRanks({ gnd, ranks: extra.ranks });
       expect(100 * e.medium.mAP).toBeCloseTo(r.values[i]!.values.roxf_medium_map_pct!, 10);
       expect(100 * e.hard.mAP).toBeCloseTo(r.values[i]!.values.roxf_hard_map_pct!, 10);
@@ -54,7 +54,7 @@ describe('retrieval kind with R1M-style distractors', () => {
     const r = await runReplay(loadCatalog(), { ...opts, kind: { datasets: ['roxford5k'], r1m: true, distractors: 3000 } });
     const v = r.values[0]!;
     expect(v.values.roxf_medium_map_pct!).toBeLessThan(plain.values[0]!.values.roxf_medium_map_pct!);
-    const gnd = join(tmp, 'data', 'synthetic', 'retrieval-s0', 'roxford5k', 'gnd_roxford5k.pkl');
+    const gnd = join(tmp, 'data', 'synthetic', `retrieval-v${RETRIEVAL_FAMILY_VERSION}-s0`, 'roxford5k', 'gnd_roxford5k.pkl');
     const ranks = (v.extra as { ranks: string }).ranks;
     expect(ranks).toMatch(/roxford5k-r1m_r-mac-w_first\.npy$/);
     expect(100 * evalRanks({ gnd, ranks, distractors: 3000 }).hard.mAP).toBeCloseTo(v.values.roxf_hard_map_pct!, 10);
