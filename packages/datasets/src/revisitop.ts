@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '@descbench/core';
+import { globalFeaturesShape, type GlobalFeaturesLayout } from './formats/global-features-shape';
 import { readNpy, npyToCOrder } from './formats/npy';
 import { readRevisitopGnd, type RevisitopGnd, type RevisitopQuery } from './formats/revisitop-gnd';
 import type { RasterImage } from './image-io';
@@ -124,32 +125,14 @@ export interface GlobalFeatures {
   data: Float32Array;
 }
 
-export interface ReadFeaturesOptions {
-  /** `rows` (default): the array is `[N, D]`; `columns`: `[D, N]` (cirtorch's `vecs`), transposed on load. */
-  layout?: 'rows' | 'columns';
-  /** Expected N (e.g. |imlist|); a mismatch is an InputError. */
-  count?: number;
-  /** Expected D. */
-  dim?: number;
-}
+/** `layout: 'columns'` (`[D, N]`, cirtorch's `vecs`) is transposed on load. */
+export type ReadFeaturesOptions = GlobalFeaturesLayout;
 
 /** Read a float32 / float16 / float64 `.npy` of global descriptors into `[N, D]` float32. */
 export function readGlobalFeatures(file: string, o: ReadFeaturesOptions = {}): GlobalFeatures {
   if (!existsSync(file)) throw new InputError('missing feature file', { file });
   const a = npyToCOrder(readNpy(file));
-  if (a.dtype !== 'float32' && a.dtype !== 'float16' && a.dtype !== 'float64') {
-    throw new InputError(`global features must be float16/32/64, got ${a.dtype}`, { file });
-  }
-  if (a.shape.length !== 2) throw new InputError(`global features must be a 2-D array, got shape [${a.shape.join(', ')}]`, { file });
-  const [r, c] = a.shape as [number, number];
-  const cols = o.layout === 'columns';
-  const count = cols ? c : r;
-  const dim = cols ? r : c;
-  if (o.count !== undefined && count !== o.count) {
-    const hint = (cols ? r : c) === o.count ? ` (the other axis matches: use layout ${cols ? 'rows' : 'columns'})` : '';
-    throw new InputError(`${count} descriptors, expected ${o.count}${hint}`, { file });
-  }
-  if (o.dim !== undefined && dim !== o.dim) throw new InputError(`descriptor dimension ${dim}, expected ${o.dim}`, { file });
+  const { count, dim, cols } = globalFeaturesShape(file, a.dtype, a.shape, o);
   const src = a.data as Float32Array | Float64Array;
   let data: Float32Array;
   if (!cols) data = src instanceof Float32Array ? src : Float32Array.from(src);

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { InputError, float16Table, toFloat16Bits } from '@descbench/core';
+import { globalFeaturesShape, type GlobalFeaturesLayout } from './global-features-shape';
 import { parseNpyHeader, type NpyHeader } from './npy';
 
 /**
@@ -25,11 +26,7 @@ export interface Float16Rows {
   blocks: Uint16Array[];
 }
 
-export interface ReadFloat16RowsOptions {
-  layout?: 'rows' | 'columns';
-  /** Expected N and D. */
-  count?: number;
-  dim?: number;
+export interface ReadFloat16RowsOptions extends GlobalFeaturesLayout {
   normalize?: boolean;
   /** Bytes read per call (default 64 MiB). */
   chunkBytes?: number;
@@ -77,17 +74,7 @@ export function readNpyFloat16Rows(file: string, o: ReadFloat16RowsOptions = {})
 function readOpen(fd: number, file: string, o: ReadFloat16RowsOptions): Float16Rows {
   const h = readHeader(fd, file);
   const { dtype, size, bigEndian } = h.info;
-  if (dtype !== 'float16' && dtype !== 'float32' && dtype !== 'float64') throw new InputError(`global features must be float16/32/64, got ${dtype} (${h.descr})`, { file });
-  if (h.shape.length !== 2) throw new InputError(`global features must be a 2-D array, got shape [${h.shape.join(', ')}]`, { file });
-  const [r, c] = h.shape as [number, number];
-  const cols = o.layout === 'columns';
-  const count = cols ? c : r;
-  const dim = cols ? r : c;
-  if (o.count !== undefined && count !== o.count) {
-    const hint = (cols ? r : c) === o.count ? ` (the other axis matches: use layout ${cols ? 'rows' : 'columns'})` : '';
-    throw new InputError(`${count} descriptors, expected ${o.count}${hint}`, { file });
-  }
-  if (o.dim !== undefined && dim !== o.dim) throw new InputError(`descriptor dimension ${dim}, expected ${o.dim}`, { file });
+  const { count, dim, cols } = globalFeaturesShape(file, dtype, h.shape, o, h.descr);
   const total = count * dim * size;
   const have = fs.fstatSync(fd).size - h.dataOffset;
   if (have !== total) throw new InputError(`${have < total ? 'truncated' : 'over-long'} .npy: shape (${h.shape.join(', ')}) of ${h.descr} needs ${total} data bytes, the file has ${have}`, { file, offset: h.dataOffset });
