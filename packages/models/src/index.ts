@@ -24,6 +24,7 @@ export { loadTorchStateDict, readTorchCheckpoint, type Checkpoint, type Checkpoi
 export { unpickleTorch, TORCH_PICKLE_GLOBALS, type StorageRef, type TensorRef } from './torch-pickle';
 export { useTfjsBackend, activeTfjsBackend, tfjsProbe } from './backends/tfjs';
 export { registerWasmConvFilterGradient } from './backends/wasm-conv-filter-grad';
+export { trainKernelsBuild, type TrainKernelsBuild } from './backends/wasm-train-module';
 export { createOnnxSession, onnxProviders, type OnnxProvider, type OnnxSession } from './backends/onnx';
 export { soaBlockParamCount, soaBlockParams, type SoaParamCount } from './soa-param-count';
 export { decodeSafetensors, encodeSafetensors, readSafetensors, writeSafetensors, type SafetensorsFile } from './safetensors';

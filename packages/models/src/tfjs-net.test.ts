@@ -21,8 +21,13 @@ const fixture = JSON.parse(readFileSync(join(__dirname, '..', 'test', 'fixtures'
 
 /** Below this L1 norm a reference gradient is rounding noise around an exact zero. */
 const ZERO_GRAD_L1 = 1e-5;
-/** Training-mode descriptor tolerance: 1e-5, except HardNet, whose last BatchNorm normalises 128 outputs over a batch of 4. */
-const TRAIN_OUTPUT_TOL: Record<string, number> = { hardnet: 2e-5 };
+/**
+ * Training-mode descriptor tolerance: 1e-5, except HardNet, whose last BatchNorm normalises 128
+ * outputs over a batch of 4, and HyNet (FRN + TLU after every convolution), whose error is
+ * summation rounding that the kernels' build moves: measured 4.2e-6 with the SIMD128 kernels and
+ * 1.01e-5 with fused multiply-adds (HardNet: 1.15e-5 and 9.0e-6).
+ */
+const TRAIN_OUTPUT_TOL: Record<string, number> = { hardnet: 2e-5, hynet: 2e-5 };
 
 beforeAll(async () => {
   await useTfjsBackend('wasm');

@@ -5,8 +5,8 @@
  * The module imports tfjs's own wasm memory, so it reads and writes tensors where they live;
  * scratch (the im2col rows, a transposed filter) is malloc'ed by the caller on that heap. No
  * libc, no static data; the shadow stack is set by the caller (exported __stack_pointer).
- * Build: packages/models/wasm/build.sh (Debian clang + lld, --target=wasm32); train-kernels.wasm beside
- * this file is committed so that a fresh clone needs no compiler.
+ * Build: packages/models/wasm/build.sh (Debian clang 16 + lld, --target=wasm32); train-kernels.wasm and
+ * train-kernels-fma.wasm beside this file are committed so that a fresh clone needs no compiler.
  *
  * Geometry (tfjs's computeConv2DInfo): x [B, H, W, Ci], filter [KH, KW, Ci, Co], dy [B, OH, OW, Co],
  * strides sh, sw, pads top, left (bottom/right implied by OH, OW). Row m = (b, i, j) of the
@@ -19,7 +19,14 @@
 #define LD(p) wasm_v128_load(p)
 #define ST(p, v) wasm_v128_store((p), (v))
 #define SPLAT(p) wasm_v128_load32_splat(p)
+/* acc += a * b: one fused multiply-add where the module is built with relaxed SIMD (-mrelaxed-simd,
+ * train-kernels-fma.wasm; V8 emits vfmadd on CPUs with FMA3, else a multiply and an add), a
+ * multiply then an add in the baseline module. Either way each product is added in k order. */
+#ifdef __wasm_relaxed_simd__
+#define MADD(acc, a, b) acc = __builtin_wasm_relaxed_madd_f32x4((a), (b), acc)
+#else
 #define MADD(acc, a, b) acc = wasm_f32x4_add(acc, wasm_f32x4_mul((a), (b)))
+#endif
 
 static void fill_zero(float *p, int n) {
   int i = 0;

@@ -1,11 +1,12 @@
 import { chooseBackend, probeBackends, type BackendStatus, type ConcreteBackend } from '@descbench/core';
 import { onnxProviders } from './onnx';
 import { tfjsProbe } from './tfjs';
+import { trainKernelsBuild, type TrainKernelsBuild } from './wasm-train-module';
 
 /** What `bench doctor` prints: tfjs backends (installed/usable), what `auto` picks and why, onnxruntime providers. */
 export interface BackendReport {
   node: string;
-  tfjs: { version: string; backends: BackendStatus[]; auto: { backend: ConcreteBackend; why: string } | { error: string } };
+  tfjs: { version: string; backends: BackendStatus[]; auto: { backend: ConcreteBackend; why: string } | { error: string }; wasmTrainKernels: TrainKernelsBuild };
   onnxruntime: { version: string; providers: { name: string; bundled: boolean }[] };
 }
 
@@ -20,7 +21,7 @@ export function backendReport(): BackendReport {
   }
   return {
     node: process.version,
-    tfjs: { version: pkgVersion('@tensorflow/tfjs-core'), backends: probeBackends(probe), auto },
+    tfjs: { version: pkgVersion('@tensorflow/tfjs-core'), backends: probeBackends(probe), auto, wasmTrainKernels: trainKernelsBuild() },
     onnxruntime: { version: pkgVersion('onnxruntime-node'), providers: onnxProviders() },
   };
 }

@@ -1,9 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import type * as tf from '@tensorflow/tfjs-core';
 
-/** The compiled kernels (packages/models/wasm/*.c, built by build.sh beside them). */
+/** The compiled kernels (packages/models/wasm/*.c, built by build.sh beside them): SIMD128 multiply + add. */
 export const TRAIN_KERNELS_WASM = join(__dirname, '..', '..', 'wasm', 'train-kernels.wasm');
+/** The same sources built with relaxed SIMD: the GEMMs' products as fused multiply-adds. */
+export const TRAIN_KERNELS_FMA_WASM = join(__dirname, '..', '..', 'wasm', 'train-kernels-fma.wasm');
 
 const STACK_BYTES = 1 << 16;
 
@@ -32,10 +35,37 @@ export interface WasmBackendLike {
 interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: unknown };
+  validate(bytes: Uint8Array): boolean;
 }
 const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
-let compiled: object | undefined;
+/**
+ * Which build of the kernels this process runs: `fma` (relaxed SIMD: V8 emits a fused multiply-add
+ * on CPUs with FMA3 and a multiply and an add elsewhere; about twice the GEMM throughput here) or
+ * `simd128`. Relaxed SIMD is on by default from Node 22 (V8 11.4); Node 20 has it behind
+ * --experimental-wasm-relaxed-simd, which is turned on here before the module is compiled.
+ * `DESCBENCH_WASM_FMA=0` keeps the SIMD128 build (numbers equal to a CPU without FMA). Sums stay
+ * in a fixed order in both, so either is deterministic; they differ from each other in the last bits.
+ */
+export type TrainKernelsBuild = 'fma' | 'simd128';
+
+let chosen: { build: TrainKernelsBuild; module: object } | undefined;
+
+function compileKernels(): { build: TrainKernelsBuild; module: object } {
+  if (process.env.DESCBENCH_WASM_FMA !== '0') {
+    const fma = readFileSync(TRAIN_KERNELS_FMA_WASM);
+    if (!wasmApi.validate(fma)) setFlagsFromString('--experimental-wasm-relaxed-simd');
+    if (wasmApi.validate(fma)) return { build: 'fma', module: new wasmApi.Module(fma) };
+  }
+  return { build: 'simd128', module: new wasmApi.Module(readFileSync(TRAIN_KERNELS_WASM)) };
+}
+
+/** The kernels' build this process uses (compiles the module on first call). */
+export function trainKernelsBuild(): TrainKernelsBuild {
+  chosen ??= compileKernels();
+  return chosen.build;
+}
+
 const instances = new WeakMap<object, TrainKernels>();
 
 /**
@@ -47,8 +77,8 @@ export function trainKernels(backend: unknown): { k: TrainKernels; be: WasmBacke
   const memory = be.wasm.asm.memory;
   let k = instances.get(memory);
   if (k === undefined) {
-    compiled ??= new wasmApi.Module(readFileSync(TRAIN_KERNELS_WASM));
-    k = new wasmApi.Instance(compiled, { env: { memory } }).exports as unknown as TrainKernels;
+    chosen ??= compileKernels();
+    k = new wasmApi.Instance(chosen.module, { env: { memory } }).exports as unknown as TrainKernels;
     k.__stack_pointer.value = be.wasm._malloc(STACK_BYTES) + STACK_BYTES;
     instances.set(memory, k);
   }

@@ -2,6 +2,7 @@ import { dirname, join, resolve } from 'node:path';
 import { rmSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { createProgress, InputError, log, type Registry } from '@descbench/core';
+import { trainKernelsBuild } from '@descbench/models';
 import type { ReferenceTable } from '../tables/reference-table';
 import { compareResultsCsv, type CompareReport } from '../tables/compare';
 import { descbenchVersion, gitHash, runRecordPaths, writeRunRecord, type RecordedCell, type RunRecord } from '../experiments/run-record';
@@ -105,7 +106,7 @@ export async function runReplay(catalog: Registry<ReferenceTable>, options: Repl
   const record: RunRecord = {
     table: t.id,
     spec: t.spec,
-    versions: { descbench: descbenchVersion(repoRoot), node: process.version, tfjs: tf.version_core, spec: String(t.spec.version) },
+    versions: { descbench: descbenchVersion(repoRoot), node: process.version, tfjs: tf.version_core, wasm_train_kernels: trainKernelsBuild(), spec: String(t.spec.version) },
     config: { ...options, table_kind: kind.id, executor: run.name, journal: journal.path, rows: [...new Set(specs.map((s) => s.row))], data },
     git_hash: gitHash(repoRoot),
     date,

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { log, writeFileAtomicSync } from '@descbench/core';
 import { readFeatureDict, readRsfm120k, resolveDataRoot, resolveGeneratedRsfm, type GenerateRsfmFeaturesOptions } from '@descbench/datasets';
-import { activeTfjsBackend, decodeSafetensors, encodeSafetensors } from '@descbench/models';
+import { activeTfjsBackend, decodeSafetensors, encodeSafetensors, trainKernelsBuild } from '@descbench/models';
 import { canonicalJson, projectVersion, sha256Hex } from '../engine/key';
 import { dataManifest } from '../engine/data-manifest';
 import { createCsaModel, csaTrainingPreset, featureRows, scaleCsaPreset, trainCsa, type CsaModel, type CsaProfile } from '@descbench/retrieval';
@@ -42,8 +42,14 @@ export interface TrainedCsa {
  * its profile's name, whose settings may change), the seed, the training features' content, the
  * tfjs backend that trains (same backend, same numbers) and the code that trains.
  */
-export function csaCacheKey(preset: string, recipe: unknown, seed: number, featureFile: string, backend: string = activeTfjsBackend()): string {
+export function csaCacheKey(preset: string, recipe: unknown, seed: number, featureFile: string, backend: string = tfjsBackendKey()): string {
   return sha256Hex(canonicalJson({ preset, recipe, seed, features: dataManifest(featureFile).sha256, backend, code: projectVersion() })).slice(0, 20);
+}
+
+/** The backend as it decides the numbers: wasm with its kernels' build (fused multiply-adds or not). */
+function tfjsBackendKey(): string {
+  const b = activeTfjsBackend();
+  return b === 'wasm' ? `wasm/${trainKernelsBuild()}` : b;
 }
 
 export function trainedCsaModel(s: CsaModelSpec): TrainedCsa {
