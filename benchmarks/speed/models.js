@@ -9,7 +9,8 @@
  * Each round runs PyTorch (benchmarks/speed/models_torch.py, torch.set_num_threads(threads)) and
  * then ours, alternating which goes first; each side times every item `repeats` times after a
  * warm-up run (training: `train-repeats`) and keeps the median. Items (`items` picks some: a
- * round of all of them takes minutes on a loaded machine):
+ * round of all of them takes minutes on a loaded machine). DESCBENCH_WASM_FMA=0 measures the SIMD128 kernels
+ * instead of the relaxed-SIMD (fused multiply-add) ones; the header line says which ran:
  *   1. inference of L2-Net and HyNet at batch 256 and 1024: ONNX (onnxruntime-node, CPU provider,
  *      `threads` intra-op threads) and tfjs on the wasm backend (in chunks of 256), against
  *      PyTorch eval (no_grad);
@@ -146,7 +147,7 @@ async function main() {
     console.error(`round ${r + 1}/${rounds} (load average ${loadavg()[0].toFixed(1)}): ${rows.map((row, i) => `${row.arch}/${row.path}/${row.batch} ${per[i].cpu.at(-1).toFixed(2)}`).join(', ')}`);
   }
   const range = (xs) => `${Math.min(...xs).toFixed(2)}-${Math.max(...xs).toFixed(2)}`;
-  console.log(`threads=${threads}, ${rounds} interleaved rounds, median of ${repeats} runs per item (training ${trainRepeats}); load average ${load0.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after, ${cpus().length} cores`);
+  console.log(`threads=${threads}, ${rounds} interleaved rounds, median of ${repeats} runs per item (training ${trainRepeats}); load average ${load0.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after, ${cpus().length} cores; wasm training kernels: ${models.trainKernelsBuild()}`);
   console.log('ratio = ours / PyTorch CPU in patches/s (> 1: ours faster); median over rounds [range]; patches/s per CPU second');
   console.log(['arch', 'path', 'batch', 'ours p/s', 'pytorch p/s', 'ratio (CPU time)', 'ratio (wall)', 'goal'].join('\t'));
   rows.forEach((row, i) => {

@@ -90,7 +90,7 @@ async function main() {
   const stepMs = (dc.user + dc.system) / 1e3 / steps;
   const torch = JSON.parse(execFileSync('/usr/bin/python3', [join(__dirname, 'train_kernels_torch.py'), arch, String(batch), String(steps)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }));
   const rows = [...cost].map(([k, ms]) => [k, ms / steps]).sort((a, b) => b[1] - a[1]);
-  console.log(`${arch}, batch ${batch}, ${steps} step(s) after a warm-up, 1 thread; CPU ms per step; load average ${load0.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after`);
+  console.log(`${arch}, batch ${batch}, ${steps} step(s) after a warm-up, 1 thread; CPU ms per step; load average ${load0.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after; wasm training kernels: ${models.trainKernelsBuild()}`);
   console.log('tfjs wasm kernel\tinputs\tms');
   for (const [k, ms] of rows.slice(0, top)) console.log(`${k}\t${ms.toFixed(1)}`);
   const groups = new Map();
