@@ -189,4 +189,5 @@ export {
   type Float32Matrix,
 } from './formats/hpatches-descriptors';
 export { readHPatchesPairList, selectPairs, drawHPatchesPairs, type HPatchesPairList } from './hpatches-verification-pairs';
-export { renderRevisitopImages, subsetRevisitopGnd, renderLandmarkClusters, renderDistractorImages, type RevisitopImages, type LandmarkClusters, type LandmarkViewStyle } from './synthetic-landmark-images';
+export { makeLandmarkScene } from './synthetic-landmark-scene';
+export { renderRevisitopImages, subsetRevisitopGnd, renderLandmarkClusters, renderDistractorImages, LANDMARK_IMAGES_VERSION, type RevisitopImages, type LandmarkClusters, type LandmarkViewStyle } from './synthetic-landmark-images';

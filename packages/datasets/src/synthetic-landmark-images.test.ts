@@ -1,4 +1,6 @@
 import { generateRevisitopGnd } from './synthetic-retrieval-features';
+import { makeLandmarkScene } from './synthetic-landmark-scene';
+import { makeSceneTexture } from './synthetic-texture';
 import { renderDistractorImages, renderLandmarkClusters, renderRevisitopImages, subsetRevisitopGnd } from './synthetic-landmark-images';
 
 describe('generated landmark images', () => {
@@ -28,5 +30,20 @@ describe('generated landmark images', () => {
     expect(d[4]!.length).toBe(32 * 32);
     expect(renderDistractorImages({ count: 5, size: 32 })[3]).toEqual(d[3]);
     expect(d[1]).not.toEqual(d[2]);
+  });
+
+  test('a landmark scene: deterministic, 0..255, and far more sharp local structure than the clutter it is occluded by', () => {
+    const a = makeLandmarkScene(7, 384);
+    expect(a.data).toEqual(makeLandmarkScene(7, 384).data);
+    expect(a.data).not.toEqual(makeLandmarkScene(8, 384).data);
+    expect(a.data.every((v) => v >= 0 && v <= 255)).toBe(true);
+    // fraction of neighbouring pixels that step by more than 30 gray levels (window and bar edges)
+    const sharp = (d: Float32Array, n: number): number => {
+      let c = 0;
+      for (let y = 0; y < n; y++) for (let x = 1; x < n; x++) if (Math.abs(d[y * n + x]! - d[y * n + x - 1]!) > 30) c++;
+      return c / (n * (n - 1));
+    };
+    // at the sizes the images use: landmark scenes 384, clutter 192
+    expect(sharp(a.data, 384)).toBeGreaterThan(5 * sharp(makeSceneTexture(7, 192).data, 192));
   });
 });

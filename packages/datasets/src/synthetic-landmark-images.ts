@@ -1,13 +1,16 @@
 import { SeededRng } from '@descbench/core';
 import type { RevisitopGnd, RevisitopQuery } from './formats/revisitop-gnd';
 import { revisitopStructure } from './synthetic-retrieval-features';
+import { makeLandmarkScene } from './synthetic-landmark-scene';
 import { makeSceneTexture, renderView, type SceneTexture } from './synthetic-texture';
 
 /**
  * Generated landmark IMAGES for local-feature retrieval (HOW / ASMK): every landmark is a
- * procedural scene texture, and an image of it is a view (scale, rotation, shift, illumination)
- * partly occluded by a background scene, so the identity lives in the local structure, not in
- * a global statistic. Revisitop-style sets follow a ground truth (the real gnd when at hand):
+ * generated facade (makeLandmarkScene: blocks with windows in the landmark's own style, blobs and
+ * bars), and an image of it is a view (scale, rotation, shift, illumination) partly occluded by a
+ * clutter scene (value noise), so the identity lives in the local structure, not in a global
+ * statistic. Version LANDMARK_IMAGES_VERSION (2: facades on a raster twice the view's field, so
+ * no view runs off its scene; 1 drew landmarks as value-noise textures a strong view left). Revisitop-style sets follow a ground truth (the real gnd when at hand):
  * easy images are mild views with little occlusion, hard ones strong views with half of the
  * frame occluded, junk mostly occluded; unlisted images show look-alike backgrounds.
  * rSfM120k-style sets are clusters of views of training landmarks. The occluders come from one
@@ -29,6 +32,10 @@ const STYLES = {
   junk: { scale: [0.5, 2], rotationDeg: 45, shift: 0.3, occlusion: [0.7, 0.85] },
 } as const satisfies Record<string, LandmarkViewStyle>;
 
+/** Bumped whenever the images change, so that cached results of the old images are not reused. */
+export const LANDMARK_IMAGES_VERSION = 2;
+
+/** Field of a scale-1 view is 0.55 TEXTURE; landmark scenes are 2 TEXTURE wide, clutter scenes TEXTURE. */
 const TEXTURE = 192;
 const BACKGROUNDS = 6;
 
@@ -38,11 +45,12 @@ function hash(s: string): number {
   return h | 0;
 }
 
+/** Scenes by key: `background:<k>` are the shared clutter textures, any other key a landmark facade. */
 class SceneBank {
   private readonly cache = new Map<string, SceneTexture>();
   get(key: string): SceneTexture {
     let t = this.cache.get(key);
-    if (t === undefined) this.cache.set(key, (t = makeSceneTexture(hash(key), TEXTURE)));
+    if (t === undefined) this.cache.set(key, (t = key.startsWith('background:') ? makeSceneTexture(hash(key), TEXTURE) : makeLandmarkScene(hash(key), 2 * TEXTURE)));
     return t;
   }
 }
@@ -53,8 +61,8 @@ function renderLandmarkView(scene: SceneTexture, background: SceneTexture, size:
   const a = ((2 * rng.float() - 1) * style.rotationDeg * Math.PI) / 180;
   const fov = (TEXTURE * 0.55) / size / s;
   const A = [fov * Math.cos(a), -fov * Math.sin(a), fov * Math.sin(a), fov * Math.cos(a)] as const;
-  const c = TEXTURE / 2 + (2 * rng.float() - 1) * style.shift * TEXTURE;
-  const d = TEXTURE / 2 + (2 * rng.float() - 1) * style.shift * TEXTURE;
+  const c = scene.size / 2 + (2 * rng.float() - 1) * style.shift * TEXTURE;
+  const d = scene.size / 2 + (2 * rng.float() - 1) * style.shift * TEXTURE;
   const light = { gain: 0.8 + 0.4 * rng.float(), bias: (2 * rng.float() - 1) * 15, gamma: 0.8 + 0.4 * rng.float(), noise: 4 };
   const out = new Uint8Array(size * size);
   renderView(scene, size, c, d, A, light, rng.int(1, 2 ** 30), out);

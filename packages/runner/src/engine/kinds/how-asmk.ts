@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { findSharedDir, InputError, log, parseBackendName } from '@descbench/core';
-import { generateRevisitopGnd, readRevisitopGnd, renderDistractorImages, renderLandmarkClusters, renderRevisitopImages, resolveDataRoot, subsetRevisitopGnd, type RevisitopGnd } from '@descbench/datasets';
+import { generateRevisitopGnd, LANDMARK_IMAGES_VERSION, readRevisitopGnd, renderDistractorImages, renderLandmarkClusters, renderRevisitopImages, resolveDataRoot, subsetRevisitopGnd, type RevisitopGnd } from '@descbench/datasets';
 import { computeMap, evaluateRevisited } from '@descbench/metrics';
 import { useTfjsBackend } from '@descbench/models';
 import {
@@ -64,6 +64,8 @@ export interface HowCellSettings {
   /** Generated distractor images added to each database for the "+ R1M" columns (0: not computed). */
   distractors: number;
   untrained: boolean;
+  /** The generated images' version (a cell computed on other images is not reused). */
+  images: number;
 }
 
 function gndRef(name: DatasetName, o: ReplayOptions): HowCellSettings['datasets'][number]['gnd'] {
@@ -104,7 +106,7 @@ async function howCells(t: ReferenceTable, o: ReplayOptions): Promise<CellSpec[]
   const specs: CellSpec[] = [];
   for (const row of rows)
     for (let seed = 1; seed <= seeds; seed++) {
-      const settings: HowCellSettings = { profile, variant: ROW_VARIANTS[row]!, backend, sfmVal, datasets, memory: fire, distractors, untrained: row === 'how' };
+      const settings: HowCellSettings = { profile, variant: ROW_VARIANTS[row]!, backend, sfmVal, datasets, memory: fire, distractors, untrained: row === 'how', images: LANDMARK_IMAGES_VERSION };
       specs.push({ kind: 'how-asmk', table: t.id, row, columns, unit: 'all', seed, settings });
     }
   return specs;
