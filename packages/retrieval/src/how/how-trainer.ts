@@ -37,6 +37,12 @@ export interface HowTrainOptions {
   lr: number;
   /** Learning-rate decay per epoch (HOW: ExponentialLR, gamma 0.99). */
   lrGamma?: number;
+  /**
+   * Optimiser steps over which the rate ramps up linearly from lr / warmupSteps to lr (0: none,
+   * HOW's fine-tuning of a pretrained backbone). A backbone trained from random weights at a rate
+   * that moves it sees its descriptors collapse in the first steps without it (see presets).
+   */
+  warmupSteps?: number;
   /** Adam weight decay (HOW: 1e-4). */
   weightDecay?: number;
   /** Multiplier of the context modules' learning rate (the slides: 10). */
@@ -91,9 +97,8 @@ export function trainHow(m: HowModel, clusters: Uint8Array[][], size: number, o:
   const losses: number[] = [];
   const negativeDistances: number[] = [];
   const progress = createProgress('train HOW', o.epochs * perEpoch);
+  const warmup = o.warmupSteps ?? 0;
   for (let epoch = 0; epoch < o.epochs; epoch++) {
-    setLearningRate(optBase, o.lr * gamma ** epoch);
-    setLearningRate(optContext, o.lr * ratio * gamma ** epoch);
     const er = rng.fork(epoch);
     const chosen = er.shuffle(pairs.map((_, i) => i)).slice(0, Math.min(o.tuples, pairs.length)).map((i) => pairs[i]!);
     const poolIdx = er.shuffle(images.map((_, i) => i)).slice(0, Math.min(o.pool, images.length));
@@ -107,6 +112,9 @@ export function trainHow(m: HowModel, clusters: Uint8Array[][], size: number, o:
     );
     negativeDistances.push(mined.meanDistance);
     for (let b = 0; b < perEpoch; b++) {
+      const ramp = Math.min(1, (losses.length + 1) / Math.max(1, warmup));
+      setLearningRate(optBase, o.lr * ramp * gamma ** epoch);
+      setLearningRate(optContext, o.lr * ratio * ramp * gamma ** epoch);
       const batch = chosen.slice(b * o.batch, (b + 1) * o.batch).map(([q, p], k) => ({ q, p, n: mined.negatives[b * o.batch + k]!.map((j) => poolIdx[j]!) }));
       const { value, grads } = tf.variableGrads(
         () =>
