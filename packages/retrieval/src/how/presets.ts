@@ -32,7 +32,9 @@ export interface HowProfileSettings {
    * seed 2 42.9 / 25.3 / 10.4 / 28.3 / 12.1 vs 37.9 / 25.0 / 10.1 / 26.6 / 10.8, seed 3 33.7 /
    * 24.9 / 10.9 / 27.2 / 12.0 vs 34.4 / 22.0 / 9.5 / 25.2 / 11.0; real gnd, seed 1: ROxf M / H
    * 18.1 / 7.2 vs 18.5 / 8.1 (loses), RPar 29.7 / 15.7 vs 27.0 / 14.6. So trained beats untrained
-   * on most columns but not on every column for every seed and ground truth.
+   * on most columns but not on every column for every seed and ground truth. With warmupSteps
+   * 40 (seed 1) the collapse goes (0.91 -> 0.44) but the real-gnd ROxf still loses (17.7 / 6.8 vs
+   * 18.5 / 8.1), so smoke keeps none.
    */
   train: { clusters: number; views: number; epochs: number; tuples: number; pool: number; negatives: number; batch: number; lr: number; warmupSteps: number };
   val: { clusters: number; views: number };
