@@ -12,6 +12,7 @@ import {
   GENERATED_FEATURE_TYPES,
   generateRevisitopFeatures,
   generateRsfmFeatures,
+  clusterSizeTag,
   hasGeneratedRevisitopFeatures,
   type GenerateRsfmFeaturesOptions,
   type GeneratedRevisitopFeatures,
@@ -134,7 +135,7 @@ export function resolveGeneratedRetrieval(
 export function resolveGeneratedRsfm(o: { dataDir?: string } & GenerateRsfmFeaturesOptions = {}): GeneratedRsfmFeatures {
   const { dataDir, ...g } = o;
   const types = g.types ?? ['r-gem'];
-  const tag = `${g.trainClusters ?? 250}-${g.valClusters ?? 50}-${(g.clusterSize ?? [5, 40]).join('-')}`;
+  const tag = `${g.trainClusters ?? 250}-${g.valClusters ?? 50}-${clusterSizeTag(g.clusterSize)}`;
   const root = join(resolveDataRoot(dataDir !== undefined ? { dataDir } : {}), 'synthetic', `rsfm-v${RETRIEVAL_FAMILY_VERSION}-s${g.seed ?? 0}-${tag}`);
   const dir = join(root, 'rsfm120k');
   if (!existsSync(join(dir, 'retrieval-SfM-120k.pkl')) || !types.every((t) => existsSync(join(dir, 'features', `${t}.pkl`)))) {

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InputError } from '@descbench/core';
+import { InputError, SeededRng } from '@descbench/core';
 import { sharedFiles } from '../../core/src/__fixtures__/shared';
 import { featureDictFromPickle, readFeatureDict } from './formats/feature-pickle';
 import { parsePickle } from './formats/pickle';
@@ -16,9 +16,13 @@ import {
   generateRevisitopFeatures,
   generateRevisitopGnd,
   generateRevisitopTypeFeatures,
+  clusterSizeSampler,
+  clusterSizeTag,
   generateRsfmFeatures,
   generatedFeatureType,
   revisitopStructure,
+  RSFM120K_COUNTS,
+  RSFM_LIKE_CLUSTER_SIZES,
 } from './synthetic-retrieval-features';
 
 let tmp: string;
@@ -142,6 +146,39 @@ describe('generated rSfM120k-style training features', () => {
       }
     }
     expect(inS / inN).toBeGreaterThan(outS / outN + 0.2);
+  });
+});
+
+describe('rSfM120k-like cluster sizes', () => {
+  it('draws heavy-tailed cluster sizes with the real train split mean', () => {
+    const draw = clusterSizeSampler(RSFM_LIKE_CLUSTER_SIZES, new SeededRng(3));
+    const a = Array.from({ length: 4000 }, draw);
+    expect(Math.min(...a)).toBeGreaterThanOrEqual(RSFM_LIKE_CLUSTER_SIZES.min);
+    expect(Math.max(...a)).toBeLessThanOrEqual(RSFM_LIKE_CLUSTER_SIZES.max);
+    const mean = a.reduce((x, y) => x + y, 0) / a.length;
+    // RSFM120K_COUNTS: 91,642 / 551 = 166.3 per cluster; the law's clipped mean is 163.8, its standard error at 4,000 draws ~3.5
+    expect(RSFM120K_COUNTS.train.images / RSFM120K_COUNTS.train.clusters).toBeCloseTo(166.3, 1);
+    expect(Math.abs(mean - 163.8)).toBeLessThan(12);
+    // heavy tail: the 99th percentile is several times the median
+    const sorted = [...a].sort((x, y) => x - y);
+    expect(sorted[3960]!).toBeGreaterThan(5 * sorted[2000]!);
+    expect(clusterSizeTag(RSFM_LIKE_CLUSTER_SIZES)).toBe('ln100-1-5-2000');
+    expect(clusterSizeTag([5, 40])).toBe('5-40');
+  });
+  it('generates clusters of those sizes, deterministically', () => {
+    const law = { median: 8, sigma: 1, min: 3, max: 40 };
+    const sizes = (dir: string): number[] => {
+      const r = generateRsfmFeatures(join(tmp, dir), { trainClusters: 20, valClusters: 2, clusterSize: law, seed: 5, types: ['v-gem-w'] });
+      const n = new Map<number, number>();
+      for (const c of r.clusters.train) n.set(c, (n.get(c) ?? 0) + 1);
+      return [...n.values()];
+    };
+    const a = sizes('rsfm-ln-a');
+    expect(sizes('rsfm-ln-b')).toEqual(a);
+    expect(a).toHaveLength(20);
+    expect(Math.min(...a)).toBeGreaterThanOrEqual(3);
+    expect(Math.max(...a)).toBeLessThanOrEqual(40);
+    expect(new Set(a).size).toBeGreaterThan(5);
   });
 });
 

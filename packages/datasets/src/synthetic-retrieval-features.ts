@@ -491,12 +491,55 @@ export function generateR1mFeatures(root: string, o: { count: number; types?: re
   return out;
 }
 
+/**
+ * Counts of the real rSfM120k metadata (`retrieval-SfM-120k.pkl`, Radenović et al., "Fine-tuning
+ * CNN image retrieval with no human annotation", TPAMI 2018): the train split holds 91,642 images
+ * of 551 clusters (3D models), 166.3 per cluster on average; val 6,403 images of 162 clusters.
+ */
+export const RSFM120K_COUNTS = { train: { images: 91_642, clusters: 551 }, val: { images: 6_403, clusters: 162 } } as const;
+
+/**
+ * Images per cluster drawn from a log-normal law, exp(ln(median) + sigma z), rounded and clipped to
+ * [min, max]: heavy-tailed, as SfM reconstructions of landmark photos are (a few famous buildings
+ * with many photos, many with few).
+ */
+export interface LogNormalClusterSizes {
+  median: number;
+  sigma: number;
+  min: number;
+  max: number;
+}
+
+/**
+ * Cluster sizes with the real train split's mean: median 100 and sigma 1 give a mean of
+ * 100 e^(1/2) = 164.9, 163.8 after clipping to [5, 2000] (the real file: 91,642 / 551 = 166.3;
+ * its per-cluster histogram is not at hand, so the log-normal shape is an assumption, stated as
+ * such). Images in the large clusters have neighbourhoods that are mostly positives, as a
+ * revisitop query with hundreds of positives has.
+ */
+export const RSFM_LIKE_CLUSTER_SIZES: LogNormalClusterSizes = { median: 100, sigma: 1, min: 5, max: 2000 };
+
+/** Draws images per cluster from `[min, max]` uniformly or from a log-normal law (rounded, clipped). */
+export function clusterSizeSampler(c: [number, number] | LogNormalClusterSizes, rng: SeededRng): () => number {
+  if (Array.isArray(c)) return () => rng.int(c[0], c[1]);
+  return () => Math.min(c.max, Math.max(c.min, Math.round(Math.exp(Math.log(c.median) + c.sigma * rng.normal()))));
+}
+
+/** Cache tag of a cluster-size setting (uniform `[min, max]` or log-normal). */
+export function clusterSizeTag(c: [number, number] | LogNormalClusterSizes | undefined): string {
+  if (c === undefined) return '5-40';
+  return Array.isArray(c) ? c.join('-') : `ln${c.median}-${c.sigma}-${c.min}-${c.max}`;
+}
+
 export interface GenerateRsfmFeaturesOptions {
   /** Clusters (3D models) of the training split (default 250) and of the validation split (default 50). */
   trainClusters?: number;
   valClusters?: number;
-  /** Images per cluster, drawn uniformly in [min, max] (default [5, 40]). */
-  clusterSize?: [number, number];
+  /**
+   * Images per cluster: `[min, max]` drawn uniformly (default [5, 40]), or a log-normal law
+   * ({@link RSFM_LIKE_CLUSTER_SIZES}: the real train split's mean).
+   */
+  clusterSize?: [number, number] | LogNormalClusterSizes;
   /** Feature type ids (default: `r-gem`, the fine-tuned R-GeM that CSA trains on). */
   types?: readonly string[];
   seed?: number;
@@ -515,9 +558,12 @@ export interface GeneratedRsfmFeatures {
 /** Write `<root>/rsfm120k/retrieval-SfM-120k.pkl` and `<root>/rsfm120k/features/<type>.pkl` per type. */
 export function generateRsfmFeatures(root: string, o: GenerateRsfmFeaturesOptions = {}): GeneratedRsfmFeatures {
   const seed = o.seed ?? 0;
-  const [lo, hi] = o.clusterSize ?? [5, 40];
+  const cs = o.clusterSize ?? [5, 40];
+  const [lo, hi] = Array.isArray(cs) ? cs : [cs.min, cs.max];
   if (!(lo >= 2 && hi >= lo)) throw new RangeError(`clusterSize must be [min >= 2, max >= min], got [${lo}, ${hi}]`);
+  if (!Array.isArray(cs) && !(cs.median > 0 && cs.sigma >= 0)) throw new RangeError(`clusterSize: log-normal median must be > 0 and sigma >= 0, got ${cs.median}, ${cs.sigma}`);
   const rng = new SeededRng(hash(`rsfm:${seed}`));
+  const size = clusterSizeSampler(cs, rng);
   const counts = { train: o.trainClusters ?? 250, val: o.valClusters ?? 50 };
   // one scene for both splits: every cluster is a building (its own landmark), three clusters a street
   const f = RETRIEVAL_FAMILY;
@@ -534,7 +580,7 @@ export function generateRsfmFeatures(root: string, o: GenerateRsfmFeaturesOption
       if (c % (1 + f.streetMates) === 0) scene.streets++;
       scene.streetOfTarget.push(scene.streets - 1);
       const first = cluster.length;
-      const n = rng.int(lo, hi);
+      const n = size();
       for (let k = 0; k < n; k++) {
         cluster.push(base + c);
         image.push(scene.images.length);
