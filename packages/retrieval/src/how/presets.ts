@@ -34,7 +34,11 @@ export interface HowProfileSettings {
    * 18.1 / 7.2 vs 18.5 / 8.1 (loses), RPar 29.7 / 15.7 vs 27.0 / 14.6. So trained beats untrained
    * on most columns but not on every column for every seed and ground truth. With warmupSteps
    * 40 (seed 1) the collapse goes (0.91 -> 0.44) but the real-gnd ROxf still loses (17.7 / 6.8 vs
-   * 18.5 / 8.1), so smoke keeps none.
+   * 18.5 / 8.1), so smoke keeps none. Those runs predate the relaxed-SIMD kernels (c67fa85), which
+   * change the trained numbers; after them, `bench replay context-slides/table-numerical-results
+   * --profile smoke --rows how` (seed 1, ~95 s): generated gnd 43.0 / 20.7 / 9.2 / 25.1 / 11.2 vs
+   * 29.3 / 20.4 / 8.2 / 23.8 / 9.7 (all five won); real gnd 43.0 / 18.4 / 7.7 / 28.7 / 15.0 vs
+   * 29.3 / 18.5 / 8.1 / 27.0 / 14.6 (ROxf M / H lost).
    */
   train: { clusters: number; views: number; epochs: number; tuples: number; pool: number; negatives: number; batch: number; lr: number; warmupSteps: number };
   val: { clusters: number; views: number };
