@@ -1,5 +1,5 @@
 import { SeededRng } from '@descbench/core';
-import type { SceneTexture } from './synthetic-texture';
+import { addValueNoiseOctave, type SceneTexture } from './synthetic-texture';
 
 /**
  * A generated LANDMARK scene (a building seen front-on): facade blocks, each a tone with a grid of
@@ -26,26 +26,8 @@ export function makeLandmarkScene(seed: number, size: number): SceneTexture {
     [size / 6, 14],
     [size / 12, 9],
     [size / 24, 6],
-  ] as const) {
-    const g = Math.ceil(size / cell) + 2;
-    const grid = Float32Array.from({ length: g * g }, () => rng.float() * 2 - 1);
-    for (let y = 0; y < size; y++) {
-      const gy = y / cell;
-      const y0 = gy | 0;
-      const fy = gy - y0;
-      const sy = fy * fy * (3 - 2 * fy);
-      for (let x = 0; x < size; x++) {
-        const gx = x / cell;
-        const x0 = gx | 0;
-        const fx = gx - x0;
-        const sx = fx * fx * (3 - 2 * fx);
-        const i = y0 * g + x0;
-        const top = grid[i]! * (1 - sx) + grid[i + 1]! * sx;
-        const bot = grid[i + g]! * (1 - sx) + grid[i + g + 1]! * sx;
-        data[y * size + x]! += amp * (top * (1 - sy) + bot * sy);
-      }
-    }
-  }
+  ] as const)
+    addValueNoiseOctave(data, size, cell, amp, rng);
   // the landmark's style: window grid spacing, window shape, polarity and contrast
   const spacing = 9 + 9 * rng.float();
   const winW = spacing * (0.3 + 0.35 * rng.float());

@@ -11,32 +11,37 @@ export interface SceneTexture {
   data: Float32Array;
 }
 
+/**
+ * Adds one octave of value noise to `data` ([size, size], row-major): a lattice of uniform values
+ * in [-1, 1) every `cell` pixels (drawn from `rng` in row order), smoothstep-interpolated, times `amp`.
+ */
+export function addValueNoiseOctave(data: Float32Array, size: number, cell: number, amp: number, rng: SeededRng): void {
+  const g = Math.ceil(size / cell) + 2;
+  const grid = new Float32Array(g * g);
+  for (let i = 0; i < grid.length; i++) grid[i] = rng.float() * 2 - 1;
+  for (let y = 0; y < size; y++) {
+    const gy = y / cell;
+    const y0 = gy | 0;
+    const fy = gy - y0;
+    const sy = fy * fy * (3 - 2 * fy);
+    for (let x = 0; x < size; x++) {
+      const gx = x / cell;
+      const x0 = gx | 0;
+      const fx = gx - x0;
+      const sx = fx * fx * (3 - 2 * fx);
+      const i = y0 * g + x0;
+      const top = grid[i]! * (1 - sx) + grid[i + 1]! * sx;
+      const bot = grid[i + g]! * (1 - sx) + grid[i + g + 1]! * sx;
+      data[y * size + x]! += amp * (top * (1 - sy) + bot * sy);
+    }
+  }
+}
+
 export function makeSceneTexture(seed: number, size = 512): SceneTexture {
   const rng = new SeededRng(seed);
   const data = new Float32Array(size * size);
   // Value noise: octaves with cell sizes size/4 .. 4, amplitude ~ cell^0.8.
-  for (let cell = size / 4; cell >= 4; cell /= 2) {
-    const g = Math.ceil(size / cell) + 2;
-    const grid = new Float32Array(g * g);
-    for (let i = 0; i < grid.length; i++) grid[i] = rng.float() * 2 - 1;
-    const amp = 40 * (cell / (size / 4)) ** 0.5;
-    for (let y = 0; y < size; y++) {
-      const gy = y / cell;
-      const y0 = gy | 0;
-      const fy = gy - y0;
-      const sy = fy * fy * (3 - 2 * fy);
-      for (let x = 0; x < size; x++) {
-        const gx = x / cell;
-        const x0 = gx | 0;
-        const fx = gx - x0;
-        const sx = fx * fx * (3 - 2 * fx);
-        const i = y0 * g + x0;
-        const top = (grid[i] as number) * (1 - sx) + (grid[i + 1] as number) * sx;
-        const bot = (grid[i + g] as number) * (1 - sx) + (grid[i + g + 1] as number) * sx;
-        data[y * size + x]! += amp * (top * (1 - sy) + bot * sy);
-      }
-    }
-  }
+  for (let cell = size / 4; cell >= 4; cell /= 2) addValueNoiseOctave(data, size, cell, 40 * (cell / (size / 4)) ** 0.5, rng);
   // Blobs (DoG responses) and rectangles (edges, corners).
   const nBlobs = Math.round((size * size) / 2000);
   for (let b = 0; b < nBlobs; b++) {

@@ -24,37 +24,38 @@ function float32(t: tf.TensorInfo, what: string): void {
   if (t.dtype !== 'float32') throw new Error(`wasm conv gemm: ${what} must be float32, got ${t.dtype}`);
 }
 
+/**
+ * What every convolution GEMM call needs: its two float32 operands' heap offsets, the output of
+ * `outShape` and its offset, the kernels, and the im2col chunk (`rows` x `k` floats of scratch).
+ */
+function gemmCall(backend: tf.KernelBackend, a: [tf.TensorInfo, string], b: [tf.TensorInfo, string], outShape: number[], info: tf.backend_util.Conv2DInfo) {
+  float32(...a);
+  float32(...b);
+  const { k: kernels, be } = trainKernels(backend);
+  const out = be.makeOutput(outShape, 'float32');
+  return { kernels, be, out, a: heapOffset(be, a[0]), b: heapOffset(be, b[0]), o: heapOffset(be, out), ...chunk(info) };
+}
+
 /** Conv2D: y `[B, OH, OW, Co]` = im2col(x) . W (conv-gemm.c), on the wasm heap. */
 export function convForwardGemm(backend: tf.KernelBackend, x: tf.TensorInfo, filter: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
-  float32(x, 'x');
-  float32(filter, 'filter');
-  const { k, be } = trainKernels(backend);
-  const out = be.makeOutput([info.batchSize, info.outHeight, info.outWidth, info.outChannels], 'float32');
-  const { rows, k: kk } = chunk(info);
-  withScratch(be, rows * kk * 4, (col) => k.conv_forward(heapOffset(be, x), heapOffset(be, filter), heapOffset(be, out), col, ...geometry(info), rows));
-  return out;
+  const c = gemmCall(backend, [x, 'x'], [filter, 'filter'], [info.batchSize, info.outHeight, info.outWidth, info.outChannels], info);
+  withScratch(c.be, c.rows * c.k * 4, (col) => c.kernels.conv_forward(c.a, c.b, c.o, col, ...geometry(info), c.rows));
+  return c.out;
 }
 
 /** Conv2DBackpropFilter: dW `[KH, KW, Ci, Co]` = im2col(x)^T . dy (conv-gemm.c), on the wasm heap. */
 export function convFilterGradGemm(backend: tf.KernelBackend, x: tf.TensorInfo, dy: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
-  float32(x, 'x');
-  float32(dy, 'dy');
-  const { k, be } = trainKernels(backend);
-  const out = be.makeOutput([info.filterHeight, info.filterWidth, info.inChannels, info.outChannels], 'float32');
-  const { rows, k: kk } = chunk(info);
-  withScratch(be, rows * kk * 4, (col) => k.conv_filter_grad(heapOffset(be, x), heapOffset(be, dy), heapOffset(be, out), col, ...geometry(info), rows));
-  return out;
+  const c = gemmCall(backend, [x, 'x'], [dy, 'dy'], [info.filterHeight, info.filterWidth, info.inChannels, info.outChannels], info);
+  withScratch(c.be, c.rows * c.k * 4, (col) => c.kernels.conv_filter_grad(c.a, c.b, c.o, col, ...geometry(info), c.rows));
+  return c.out;
 }
 
 /** Conv2DBackpropInput: dx `[B, H, W, Ci]` = col2im(dy . W^T) (conv-gemm.c), on the wasm heap. */
 export function convInputGradGemm(backend: tf.KernelBackend, dy: tf.TensorInfo, filter: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
-  float32(dy, 'dy');
-  float32(filter, 'filter');
-  const { k, be } = trainKernels(backend);
-  const out = be.makeOutput([info.batchSize, info.inHeight, info.inWidth, info.inChannels], 'float32');
-  const { rows, k: kk } = chunk(info);
-  withScratch(be, (rows * kk + kk * info.outChannels) * 4, (col) =>
-    k.conv_input_grad(heapOffset(be, dy), heapOffset(be, filter), heapOffset(be, out), col, col + rows * kk * 4, ...geometry(info), rows),
+  const c = gemmCall(backend, [dy, 'dy'], [filter, 'filter'], [info.batchSize, info.inHeight, info.inWidth, info.inChannels], info);
+  // scratch: the im2col chunk, then the transposed filter (K x Co)
+  withScratch(c.be, (c.rows * c.k + c.k * info.outChannels) * 4, (col) =>
+    c.kernels.conv_input_grad(c.a, c.b, c.o, col, col + c.rows * c.k * 4, ...geometry(info), c.rows),
   );
-  return out;
+  return c.out;
 }
