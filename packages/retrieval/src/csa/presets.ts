@@ -91,14 +91,14 @@ export const CSA_PROFILE_SCALES: Record<CsaProfile, CsaProfileScale> = {
   tiny: { batch: 8, epochs: 1, warmupEpochs: 0, neighbours: 16, model: { anchors: 16, embedDim: 24, heads: 12 }, rerankK: 32 },
   // a small run that learns: K = 2 L as in the paper (1024 / 512; K = 4 L re-ranked worse than the
   // first stage: the model attends over four times the tokens it was trained on). Measured in
-  // retrieval-csa-smoke.test.ts: on the generated default data it beats the first stage and alpha-QE.
-  // With the REAL gnd structure K = 64 is the limit, not the model: rparis6k has a median of 215
-  // positives per query, and even a perfect re-ordering of the top 64 stays below alpha-QE
-  // (84.3 / 71.9 vs 86.0 / 74.9 mAP M / H; packages/runner/scripts/csa-rerank-bound.js). Reaching
-  // it needs K >= 128 (bound 86.3 / 75.8), with a margin K = 256, i.e. training at 128 neighbours
-  // (K = 2 x training length): measured about 7x the CPU per training sample of 32 neighbours
-  // (n = 128, L = 64, 916 images of heavy-tailed clusters, 8 epochs: 5.5 CPU minutes, still
-  // underfit and below the first stage), beyond what smoke may cost.
+  // retrieval-csa-smoke.test.ts (the replay trains it on about 5,800 generated rSfM120k-style
+  // images): with the generated gnd structure it beats the first stage and alpha-QE on both
+  // datasets; with the REAL one, both on roxford5k, but on rparis6k (median 215 positives per
+  // query) even a perfect re-ordering of the top 64 stays below alpha-QE (84.3 / 71.9 vs 86.0 /
+  // 74.9 mAP M / H; packages/runner/scripts/csa-rerank-bound.js prints the bound per K). Reaching
+  // it needs K >= 128 (bound 86.3 / 75.8), with a margin K = 256, i.e. training at 128 neighbours:
+  // measured 4 epochs at 128 neighbours (L 32, 12 or 3 heads) at 1.4-2.7x smoke's CPU time, still
+  // underfit (training loss 1.33 -> 1.20) and below alpha-QE at K = 128, 256 and 512.
   smoke: { batch: 32, epochs: 8, warmupEpochs: 2, neighbours: 32, model: { anchors: 32, embedDim: 48, heads: 12 }, rerankK: 64 },
   quick: { batch: 64, epochs: 20, warmupEpochs: 4, neighbours: 128, model: { anchors: 128, embedDim: 192, heads: 12 }, rerankK: 256 },
   paper: { rerankK: 1024 },
