@@ -116,8 +116,12 @@ function loadGnd(name: DatasetName, ref: HowCellSettings['datasets'][number]['gn
   return ref === 'generated' ? generateRevisitopGnd(name) : readRevisitopGnd(ref.file);
 }
 
-/** mAP (%) of every evaluation set for one model. */
-function evaluate(m: HowModel, s: HowCellSettings, codebook: Uint8Array[], val: Uint8Array[][]): { values: Record<string, number>; extra: Record<string, unknown> } {
+/**
+ * mAP (%) of every evaluation set of a cell's settings for one model: SfM-val over `val`'s
+ * clusters (each cluster's first view the query), the revisitop sets' Medium / Hard; `codebook`
+ * images train the ASMK codebook. Exported for packages/runner/scripts/how-smoke-curve.js.
+ */
+export function evaluateHow(m: HowModel, s: HowCellSettings, codebook: Uint8Array[], val: Uint8Array[][]): { values: Record<string, number>; extra: Record<string, unknown> } {
   const P = HOW_PROFILE_SETTINGS[s.profile];
   const opts = { size: P.imageSize, scales: P.scales, topk: P.topk, codebookSize: P.codebookSize, seed: 1 };
   const values: Record<string, number> = {};
@@ -163,6 +167,15 @@ function evaluate(m: HowModel, s: HowCellSettings, codebook: Uint8Array[], val: 
   return { values, extra };
 }
 
+/** The untrained backbone of a HOW cell: its seeded initial weights, whitening initialised as trainHow does (first two views of every training cluster). */
+export function untrainedHow(variant: HowVariant, spec: Parameters<typeof createHowModel>[1], clusters: Uint8Array[][], size: number): HowModel {
+  const u = createHowModel(variant, spec);
+  const views = clusters.flatMap((v) => v.slice(0, 2).map((x) => grayTensor(x, size, size)));
+  initHowWhitening(u, views);
+  views.forEach((v) => v.dispose());
+  return u;
+}
+
 async function howCompute(c: CellSpec, ctx: CellContext): Promise<CellValue> {
   const s = c.settings as HowCellSettings;
   await useTfjsBackend(parseBackendName(s.backend));
@@ -174,7 +187,7 @@ async function howCompute(c: CellSpec, ctx: CellContext): Promise<CellValue> {
   const spec = { backbone: P.backbone, dim: P.dim, seed: c.seed };
   const m = createHowModel(s.variant, spec);
   const t = trainHow(m, train.clusters, P.imageSize, { ...P.train, seed: c.seed, onStep: (i) => ctx.onProgress?.(i + 1, P.train.epochs * Math.floor(P.train.tuples / P.train.batch)) });
-  const trained = evaluate(m, s, codebook, val);
+  const trained = evaluateHow(m, s, codebook, val);
   const extra: Record<string, unknown> = {
     ...trained.extra,
     variant: s.variant,
@@ -188,11 +201,7 @@ async function howCompute(c: CellSpec, ctx: CellContext): Promise<CellValue> {
     note: 'generated images; not the paper result',
   };
   if (s.untrained) {
-    const u = createHowModel(s.variant, spec);
-    const views = train.clusters.flatMap((v) => v.slice(0, 2).map((x) => grayTensor(x, P.imageSize, P.imageSize)));
-    initHowWhitening(u, views);
-    views.forEach((v) => v.dispose());
-    const before = evaluate(u, s, codebook, val).values;
+    const before = evaluateHow(untrainedHow(s.variant, spec, train.clusters, P.imageSize), s, codebook, val).values;
     extra.untrained = before;
     const fmt = (v: Record<string, number>): string => Object.entries(v).map(([k, x]) => `${k.replace(/_map_pct$/, '')} ${x.toFixed(1)}`).join(', ');
     log.info(`${c.row} seed ${c.seed}: trained ${fmt(trained.values)}; its untrained backbone ${fmt(before)} (mAP %)`);
