@@ -9,12 +9,14 @@ import type { HowCellSettings } from './how-asmk';
 
 /**
  * Issue 15's must-show: HOW at `--profile smoke` beats its own untrained backbone on the generated
- * data, on every column of "Numerical Results" (SfM-val, ROxf M / H, RPar M / H), at seed 1. With
- * ../shared the revisitop images follow the real gnd structure (CI's second pass), without it a
- * generated one (a user's clone, CI's first pass). About 75 s on a CPU core. Seed 1 only: seed 3
- * wins every column too, seed 2 loses SfM-val (20 queries) and the generated-gnd ROxf M
- * (measured, HowProfileSettings.train's notes; packages/runner/scripts/how-smoke-curve.js
- * measures any seed on both structures).
+ * data, on every column of "Numerical Results" (SfM-val, ROxf M / H, RPar M / H), as the mean of
+ * seeds 1-3 (the project's three-seed convention; each seed its own initial backbone, its
+ * own untrained baseline). With ../shared the revisitop images follow the real gnd structure (CI's
+ * second pass), without it a generated one (a user's clone, CI's first pass). About 3.5 minutes on
+ * a CPU core. Per seed it does not always hold: measured with packages/runner/scripts/how-smoke-curve.js,
+ * seeds 1 and 3 win every column on both structures, seed 2 loses SfM-val (20 queries) and the
+ * generated-gnd ROxf M, seed 4 the real-gnd ROxf H by 0.1, seed 5 the real-gnd ROxf M by 0.2 and
+ * RPar H by 0.1; each seed's numbers are printed.
  */
 let tmp: string;
 beforeAll(() => {
@@ -35,17 +37,28 @@ async function trainedBeatsUntrained(structure: 'real' | 'generated'): Promise<v
     dataDir: join(tmp, 'data'),
     resultsDir: join(tmp, 'results'),
     jobs: 1,
+    seeds: 3,
   });
-  const i = r.cells.findIndex((c) => c.spec.row === 'how');
-  const datasets = (r.cells[i]!.spec.settings as HowCellSettings).datasets;
-  expect(datasets.map((d) => (d.gnd === 'generated' ? 'generated' : 'real'))).toEqual([structure, structure]);
-  const how = r.values[i]!;
-  const untrained = how.extra!.untrained as Record<string, number>;
-  // one line of the numbers, whatever the outcome
-  process.stdout.write(`HOW smoke, seed 1, ${structure} gnd structure: ${COLUMNS.map((c) => `${c.replace(/_map_pct$/, '')} ${how.values[c]!.toFixed(1)} vs untrained ${untrained[c]!.toFixed(1)}`).join('; ')}\n`);
-  for (const c of COLUMNS) expect({ column: c, beats: how.values[c]! > untrained[c]! }).toEqual({ column: c, beats: true });
+  const cells = r.cells.flatMap((c, i) => (c.spec.row === 'how' ? [i] : []));
+  expect(cells.map((i) => r.cells[i]!.spec.seed)).toEqual([1, 2, 3]);
+  const sums = { trained: new Map<string, number>(), untrained: new Map<string, number>() };
+  for (const i of cells) {
+    const datasets = (r.cells[i]!.spec.settings as HowCellSettings).datasets;
+    expect(datasets.map((d) => (d.gnd === 'generated' ? 'generated' : 'real'))).toEqual([structure, structure]);
+    const how = r.values[i]!;
+    const untrained = how.extra!.untrained as Record<string, number>;
+    // one line of each seed's numbers, whatever the outcome
+    process.stdout.write(`HOW smoke, seed ${r.cells[i]!.spec.seed}, ${structure} gnd structure: ${COLUMNS.map((c) => `${c.replace(/_map_pct$/, '')} ${how.values[c]!.toFixed(1)} vs untrained ${untrained[c]!.toFixed(1)}`).join('; ')}\n`);
+    for (const c of COLUMNS) {
+      sums.trained.set(c, (sums.trained.get(c) ?? 0) + how.values[c]!);
+      sums.untrained.set(c, (sums.untrained.get(c) ?? 0) + untrained[c]!);
+    }
+  }
+  const mean = (m: Map<string, number>, c: string): number => m.get(c)! / cells.length;
+  process.stdout.write(`HOW smoke, mean of seeds 1-3, ${structure} gnd structure: ${COLUMNS.map((c) => `${c.replace(/_map_pct$/, '')} ${mean(sums.trained, c).toFixed(2)} vs untrained ${mean(sums.untrained, c).toFixed(2)}`).join('; ')}\n`);
+  for (const c of COLUMNS) expect({ column: c, beats: mean(sums.trained, c) > mean(sums.untrained, c) }).toEqual({ column: c, beats: true });
 }
 
-(real.dir === undefined ? test : test.skip)('HOW at --profile smoke beats its untrained backbone on SfM-val, ROxf M / H and RPar M / H (generated gnd structure)', () => trainedBeatsUntrained('generated'), 360_000);
+(real.dir === undefined ? test : test.skip)('HOW at --profile smoke beats its untrained backbone on SfM-val, ROxf M / H and RPar M / H, mean of three seeds (generated gnd structure)', () => trainedBeatsUntrained('generated'), 900_000);
 
-real.test('HOW at --profile smoke beats its untrained backbone on SfM-val, ROxf M / H and RPar M / H (real gnd structure)', () => trainedBeatsUntrained('real'), 360_000);
+real.test('HOW at --profile smoke beats its untrained backbone on SfM-val, ROxf M / H and RPar M / H, mean of three seeds (real gnd structure)', () => trainedBeatsUntrained('real'), 900_000);
