@@ -15,72 +15,23 @@
  * counts. The data seed is the replay's (`bench roxf --data synthetic` uses 0).
  */
 'use strict';
-const { join } = require('node:path');
-const { existsSync } = require('node:fs');
 const { findSharedDir } = require('../../core/dist/index.js');
-const ds = require('../../datasets/dist/index.js');
-const { evaluateRevisited } = require('../../metrics/dist/index.js');
+const { loadGnd, firstStage, mapMH } = require('./generated-revisitop-first-stage.js');
 
 const seed = Number(process.argv[2] ?? 0);
 const Ks = (process.argv[3] ?? '32,64,128,256,512,1024').split(',').map(Number);
 const shared = findSharedDir();
 
-/** Database indices by descending dot product with q (ties by index) and the scores. */
-function rank(db, N, D, q) {
-  const sc = new Float64Array(N);
-  for (let i = 0; i < N; i++) {
-    let s = 0;
-    for (let k = 0; k < D; k++) s += db[i * D + k] * q[k];
-    sc[i] = s;
-  }
-  return { order: Array.from({ length: N }, (_, i) => i).sort((a, b) => sc[b] - sc[a] || a - b), sc };
-}
-
-function mapMH(gnd, rankings, N) {
-  const Q = rankings.length;
-  const data = new Int32Array(N * Q);
-  rankings.forEach((o, q) => o.forEach((i, j) => (data[j * Q + q] = i)));
-  const r = evaluateRevisited({ data, depth: N, queries: Q, layout: 'db-x-queries' }, gnd.gnd, { dbSize: N });
-  return { medium: 100 * r.medium.mAP, hard: 100 * r.hard.mAP };
-}
-
 const f1 = (x) => x.toFixed(1);
 for (const structure of ['real', 'generated']) {
   for (const name of ['roxford5k', 'rparis6k']) {
-    let gnd;
-    if (structure === 'real') {
-      const file = shared === undefined ? undefined : join(shared, 'data', 'revisitop', `gnd_${name}.pkl`);
-      if (file === undefined || !existsSync(file)) {
-        console.log(`${name} real structure: skipped (no ${file ?? '../shared'})`);
-        continue;
-      }
-      gnd = ds.readRevisitopGnd(file);
-    } else gnd = ds.generateRevisitopGnd(name, { seed });
-    const f = ds.generateRevisitopTypeFeatures(ds.revisitopStructure(gnd), ds.generatedFeatureType('r-mac-w'), { dataset: name, seed });
-    const N = gnd.imlist.length;
-    const Q = gnd.qimlist.length;
-    const D = f.dim;
-    const rows = (a, n) => {
-      const o = new Float32Array(n * D);
-      for (let i = 0; i < n; i++) for (let k = 0; k < D; k++) o[i * D + k] = a[k * n + i];
-      return o;
-    };
-    const db = rows(f.db, N);
-    const qs = rows(f.query, Q);
-    const first = [];
-    const qe = [];
-    for (let q = 0; q < Q; q++) {
-      const qv = qs.subarray(q * D, (q + 1) * D);
-      const r = rank(db, N, D, qv);
-      first.push(r.order);
-      const acc = Float64Array.from(qv);
-      for (let j = 0; j < 10; j++) {
-        const w = r.sc[r.order[j]] ** 3;
-        for (let k = 0; k < D; k++) acc[k] += w * db[r.order[j] * D + k];
-      }
-      const n = Math.hypot(...acc);
-      qe.push(rank(db, N, D, acc.map((x) => x / n)).order);
+    const loaded = loadGnd(structure, name, shared, seed);
+    if (loaded.gnd === undefined) {
+      console.log(`${name} real structure: skipped (${loaded.missing})`);
+      continue;
     }
+    const { gnd } = loaded;
+    const { N, Q, first, qe } = firstStage(gnd, 'r-mac-w', name, seed);
     const a = mapMH(gnd, first, N);
     const b = mapMH(gnd, qe, N);
     const pos = gnd.gnd.map((g) => g.easy.length + g.hard.length).sort((x, y) => x - y);
