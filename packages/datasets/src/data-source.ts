@@ -13,6 +13,7 @@ import {
   generateRevisitopFeatures,
   generateRsfmFeatures,
   clusterSizeTag,
+  RSFM_GENERATOR_DEFAULTS,
   hasGeneratedRevisitopFeatures,
   type GenerateRsfmFeaturesOptions,
   type GeneratedRevisitopFeatures,
@@ -135,7 +136,7 @@ export function resolveGeneratedRetrieval(
 export function resolveGeneratedRsfm(o: { dataDir?: string } & GenerateRsfmFeaturesOptions = {}): GeneratedRsfmFeatures {
   const { dataDir, ...g } = o;
   const types = g.types ?? ['r-gem'];
-  const tag = `${g.trainClusters ?? 250}-${g.valClusters ?? 50}-${clusterSizeTag(g.clusterSize)}`;
+  const tag = `${g.trainClusters ?? RSFM_GENERATOR_DEFAULTS.trainClusters}-${g.valClusters ?? RSFM_GENERATOR_DEFAULTS.valClusters}-${clusterSizeTag(g.clusterSize)}`;
   const root = join(resolveDataRoot(dataDir !== undefined ? { dataDir } : {}), 'synthetic', `rsfm-v${RETRIEVAL_FAMILY_VERSION}-s${g.seed ?? 0}-${tag}`);
   const dir = join(root, 'rsfm120k');
   if (!existsSync(join(dir, 'retrieval-SfM-120k.pkl')) || !types.every((t) => existsSync(join(dir, 'features', `${t}.pkl`)))) {

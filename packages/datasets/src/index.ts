@@ -109,6 +109,7 @@ export {
   generateRsfmFeatures,
   clusterSizeSampler,
   clusterSizeTag,
+  RSFM_GENERATOR_DEFAULTS,
   RSFM120K_COUNTS,
   RSFM_LIKE_CLUSTER_SIZES,
   type LogNormalClusterSizes,

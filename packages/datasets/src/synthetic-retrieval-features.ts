@@ -525,11 +525,14 @@ export function clusterSizeSampler(c: [number, number] | LogNormalClusterSizes, 
   return () => Math.min(c.max, Math.max(c.min, Math.round(Math.exp(Math.log(c.median) + c.sigma * rng.normal()))));
 }
 
-/** Cache tag of a cluster-size setting (uniform `[min, max]` or log-normal). */
+/** Cache tag of a cluster-size setting (uniform `[min, max]` or log-normal; absent: the generator's default). */
 export function clusterSizeTag(c: [number, number] | LogNormalClusterSizes | undefined): string {
-  if (c === undefined) return '5-40';
-  return Array.isArray(c) ? c.join('-') : `ln${c.median}-${c.sigma}-${c.min}-${c.max}`;
+  const s = c ?? RSFM_GENERATOR_DEFAULTS.clusterSize;
+  return Array.isArray(s) ? s.join('-') : `ln${s.median}-${s.sigma}-${s.min}-${s.max}`;
 }
+
+/** What generateRsfmFeatures draws when not told otherwise: 250 training and 50 validation clusters of 5-40 images. */
+export const RSFM_GENERATOR_DEFAULTS: { trainClusters: number; valClusters: number; clusterSize: [number, number] } = { trainClusters: 250, valClusters: 50, clusterSize: [5, 40] };
 
 export interface GenerateRsfmFeaturesOptions {
   /** Clusters (3D models) of the training split (default 250) and of the validation split (default 50). */
@@ -558,13 +561,13 @@ export interface GeneratedRsfmFeatures {
 /** Write `<root>/rsfm120k/retrieval-SfM-120k.pkl` and `<root>/rsfm120k/features/<type>.pkl` per type. */
 export function generateRsfmFeatures(root: string, o: GenerateRsfmFeaturesOptions = {}): GeneratedRsfmFeatures {
   const seed = o.seed ?? 0;
-  const cs = o.clusterSize ?? [5, 40];
+  const cs = o.clusterSize ?? RSFM_GENERATOR_DEFAULTS.clusterSize;
   const [lo, hi] = Array.isArray(cs) ? cs : [cs.min, cs.max];
   if (!(lo >= 2 && hi >= lo)) throw new RangeError(`clusterSize must be [min >= 2, max >= min], got [${lo}, ${hi}]`);
   if (!Array.isArray(cs) && !(cs.median > 0 && cs.sigma >= 0)) throw new RangeError(`clusterSize: log-normal median must be > 0 and sigma >= 0, got ${cs.median}, ${cs.sigma}`);
   const rng = new SeededRng(hash(`rsfm:${seed}`));
   const size = clusterSizeSampler(cs, rng);
-  const counts = { train: o.trainClusters ?? 250, val: o.valClusters ?? 50 };
+  const counts = { train: o.trainClusters ?? RSFM_GENERATOR_DEFAULTS.trainClusters, val: o.valClusters ?? RSFM_GENERATOR_DEFAULTS.valClusters };
   // one scene for both splits: every cluster is a building (its own landmark), three clusters a street
   const f = RETRIEVAL_FAMILY;
   const scene: Scene = { landmarkOfTarget: [], streetOfTarget: [], landmarks: 0, streets: 0, backgroundGroups: 0, images: [] };

@@ -9,6 +9,7 @@ import {
   resolveDataRoot,
   resolveGeneratedRetrieval,
   resolveGeneratedRsfm,
+  RSFM_GENERATOR_DEFAULTS,
   type RevisitopGnd,
 } from '@descbench/datasets';
 import { useTfjsBackend } from '@descbench/models';
@@ -68,7 +69,7 @@ type DatasetName = keyof typeof DATASETS;
  * default set it passes it (58.5 / 41.8), for about twice the training time.
  */
 function replayRsfm(profile: CsaProfile): { trainClusters: number; valClusters: number; clusterSize: [number, number] } {
-  return profile === 'tiny' ? { trainClusters: 150, valClusters: 40, clusterSize: [5, 30] } : { trainClusters: 250, valClusters: 50, clusterSize: [5, 40] };
+  return profile === 'tiny' ? { trainClusters: 150, valClusters: 40, clusterSize: [5, 30] } : RSFM_GENERATOR_DEFAULTS;
 }
 const DEFAULT_DISTRACTORS = 20000;
 
