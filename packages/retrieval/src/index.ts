@@ -32,6 +32,7 @@ export { vectorStore, blockStore, concatStores, readRows, l2NormalizeRows, first
 export { exactKnn, rankingsPerQuery, ranksFromPerQuery, KNN_ENGINES, type KnnEngine, type KnnOptions, type KnnResult } from './search/knn';
 export { expandQueries, QE_DEFAULTS, type QueryExpansionMethod, type QueryExpansionOptions } from './rerank/query-expansion';
 export { augmentDatabase, DBA_DEFAULTS, type DbaMethod, type DbaOptions } from './rerank/dba';
+export { perfectTopK } from './rerank/perfect-top-k';
 export { gemPool, macPool, rmacPool, rmacRegions, pool, l2Normalize, POOLINGS, GEM_EPS, L2N_EPS, type FeatureMap, type Pooling } from './extract/pooling';
 export { resizeBilinear } from './extract/resize';
 export { learnPcaWhitening, applyWhitening, type PcaWhitening } from './extract/whitening';

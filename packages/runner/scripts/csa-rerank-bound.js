@@ -16,6 +16,7 @@
  */
 'use strict';
 const { findSharedDir } = require('../../core/dist/index.js');
+const { perfectTopK } = require('../../retrieval/dist/index.js');
 const { loadGnd, firstStage, mapMH } = require('./generated-revisitop-first-stage.js');
 
 const seed = Number(process.argv[2] ?? 0);
@@ -37,12 +38,7 @@ for (const structure of ['real', 'generated']) {
     const pos = gnd.gnd.map((g) => g.easy.length + g.hard.length).sort((x, y) => x - y);
     console.log(`${name} ${structure} structure (N ${N}, positives per query median ${pos[Q >> 1]}, max ${pos[Q - 1]}): first ${f1(a.medium)} / ${f1(a.hard)}, alpha-QE ${f1(b.medium)} / ${f1(b.hard)} (M / H)`);
     for (const K of Ks.filter((k) => k <= N)) {
-      const oracle = (positives) =>
-        first.map((o, q) => {
-          const p = new Set(positives(gnd.gnd[q]));
-          const head = o.slice(0, K);
-          return [...head.filter((i) => p.has(i)), ...head.filter((i) => !p.has(i)), ...o.slice(K)];
-        });
+      const oracle = (positives) => first.map((o, q) => perfectTopK(o, new Set(positives(gnd.gnd[q])), K));
       const m = mapMH(gnd, oracle((g) => [...g.easy, ...g.hard]), N).medium;
       const h = mapMH(gnd, oracle((g) => g.hard), N).hard;
       console.log(`  oracle top K = ${String(K).padStart(4)} (${f1((100 * K) / N).padStart(4)} % of the database): ${f1(m)} / ${f1(h)}${m > b.medium && h > b.hard ? '' : '  <- not above alpha-QE'}`);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { sharedFiles } from '../../../../core/src/__fixtures__/shared';
 import { npyToInt32, readNpy, readRevisitopGnd } from '@descbench/datasets';
 import { evaluateRevisited } from '@descbench/metrics';
+import { perfectTopK } from '@descbench/retrieval';
 import { loadCatalog } from '../../tables/catalog';
 import { runReplay } from '../replay';
 
@@ -78,12 +79,13 @@ function oracleAtK(ranksFile: string, gndFile: string, k: number): Scores {
   const [n, q] = a.shape as [number, number];
   const ranks = npyToInt32(a, 'ranks', ranksFile);
   const at = (positives: (g: (typeof gnd.gnd)[number]) => number[]): number[][] =>
-    Array.from({ length: q }, (_, j) => {
-      const order = Array.from({ length: n }, (_, i) => ranks[i * q + j] as number);
-      const p = new Set(positives(gnd.gnd[j]!));
-      const head = order.slice(0, k);
-      return [...head.filter((i) => p.has(i)), ...head.filter((i) => !p.has(i)), ...order.slice(k)];
-    });
+    Array.from({ length: q }, (_, j) =>
+      perfectTopK(
+        Array.from({ length: n }, (_, i) => ranks[i * q + j] as number),
+        new Set(positives(gnd.gnd[j]!)),
+        k,
+      ),
+    );
   const map = (rk: number[][], level: 'medium' | 'hard'): number => {
     const data = new Int32Array(n * q);
     rk.forEach((o, j) => o.forEach((i, r) => (data[r * q + j] = i)));
